@@ -1,0 +1,3 @@
+#![forbid(unsafe_code)]
+//! mimesmith-verify: parse any message through an independent parser, check
+//! the byte-level invariants, lint, and compare a build with its expectation.

@@ -1,0 +1,2 @@
+#![forbid(unsafe_code)]
+//! Shared helpers for the cross-crate tests in this folder.
