@@ -1,0 +1,573 @@
+//! Mailboxes, groups and addr-specs (RFC 5322 §3.4), internationalized
+//! domains written as punycode (RFC 5890, through the `idna` crate), and
+//! UTF-8 local parts under SMTPUTF8 (RFC 6532).
+
+use std::fmt;
+
+use super::encoded_word::{PhraseForm, is_atext, write_phrase};
+use super::fold::Folder;
+use super::{HeaderStyle, sanitize_line_breaks};
+use crate::error::{Error, Result};
+
+/// A local part is at most 64 octets (RFC 5321 §4.5.3.1.1).
+pub const MAX_LOCAL_PART: usize = 64;
+/// A domain is at most 255 octets (RFC 5321 §4.5.3.1.2).
+pub const MAX_DOMAIN: usize = 255;
+
+/// An addr-spec, `local@domain` (RFC 5322 §3.4.1), validated when built.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct EmailAddress {
+    /// The local part, unquoted.
+    local: String,
+    /// The domain as given.
+    domain: String,
+    /// The domain in ASCII: punycode A-labels for an IDN (RFC 5890 §2.3.2.1).
+    ascii_domain: String,
+}
+
+impl EmailAddress {
+    /// Parses `local@domain`. The local part may be a dot-atom or a quoted
+    /// string (`"john doe"@example.com`); the domain may be a name (Unicode
+    /// names are converted to punycode) or a literal (`[192.0.2.1]`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidAddress`] saying what is wrong.
+    pub fn new(addr: &str) -> Result<Self> {
+        let input = addr;
+        let addr = addr.trim();
+        let invalid = |reason: &str| Error::InvalidAddress { input: input.to_owned(), reason: reason.to_owned() };
+        let (local, rest) = if let Some(quoted) = addr.strip_prefix('"') {
+            let (local, after) = unquote(quoted).ok_or_else(|| invalid("unterminated quoted local part"))?;
+            (local, after)
+        } else {
+            let at = addr.rfind('@').ok_or_else(|| invalid("no @ in the address"))?;
+            let (local, after) = addr.split_at(at);
+            if !is_dot_atom(local) {
+                return Err(invalid(
+                    "an unquoted local part must be a dot-atom (RFC 5322 §3.4.1); quote it: \"…\"@domain",
+                ));
+            }
+            (local.to_owned(), after)
+        };
+        let domain = rest.strip_prefix('@').ok_or_else(|| invalid("no @ after the local part"))?;
+        Self::from_parts(&local, domain).map_err(|e| match e {
+            Error::InvalidAddress { reason, .. } => Error::InvalidAddress { input: input.to_owned(), reason },
+            other => other,
+        })
+    }
+
+    /// Builds an address from an unquoted local part and a domain.
+    ///
+    /// # Errors
+    /// [`Error::InvalidAddress`] saying what is wrong.
+    pub fn from_parts(local: &str, domain: &str) -> Result<Self> {
+        let input = format!("{local}@{domain}");
+        let invalid = |reason: &str| Error::InvalidAddress { input: input.clone(), reason: reason.to_owned() };
+        if local.is_empty() {
+            return Err(invalid("the local part is empty"));
+        }
+        if local.len() > MAX_LOCAL_PART {
+            return Err(invalid("the local part is longer than 64 octets (RFC 5321 §4.5.3.1.1)"));
+        }
+        if local.chars().any(char::is_control) {
+            return Err(invalid("control characters (CR, LF, NUL, …) cannot appear in an address"));
+        }
+        let ascii_domain = ascii_domain(domain).map_err(|r| invalid(&r))?;
+        Ok(Self { local: local.to_owned(), domain: domain.to_owned(), ascii_domain })
+    }
+
+    /// The local part, unquoted.
+    #[must_use]
+    pub fn local_part(&self) -> &str {
+        &self.local
+    }
+
+    /// The domain as given.
+    #[must_use]
+    pub fn domain(&self) -> &str {
+        &self.domain
+    }
+
+    /// The domain in ASCII (punycode for an internationalized name).
+    #[must_use]
+    pub fn ascii_domain(&self) -> &str {
+        &self.ascii_domain
+    }
+
+    /// True when the local part is ASCII: the address can travel without
+    /// SMTPUTF8 (RFC 6531 §3.2).
+    #[must_use]
+    pub fn is_ascii_local(&self) -> bool {
+        self.local.is_ascii()
+    }
+
+    fn local_is_dot_atom(&self) -> bool {
+        is_dot_atom(&self.local)
+    }
+
+    /// The addr-spec as written in a header: the local part quoted when it
+    /// is not a dot-atom (RFC 5322 §3.4.1), the domain in punycode unless
+    /// `utf8` (RFC 6532 §3.2).
+    ///
+    /// # Errors
+    /// [`Error::InvalidAddress`] for a UTF-8 local part without `utf8`.
+    pub fn to_header_string(&self, utf8: bool) -> Result<String> {
+        let mut out = Vec::new();
+        self.write(&mut out, utf8)?;
+        Ok(String::from_utf8_lossy(&out).into_owned())
+    }
+
+    /// The address for the SMTP envelope (RFC 5321 §4.1.2).
+    ///
+    /// # Errors
+    /// As [`EmailAddress::to_header_string`].
+    pub fn to_envelope_string(&self, smtputf8: bool) -> Result<String> {
+        self.to_header_string(smtputf8)
+    }
+
+    fn written_len(&self, utf8: bool) -> usize {
+        let local = if self.local_is_dot_atom() {
+            self.local.len()
+        } else {
+            self.local.len() + 2 + self.local.bytes().filter(|b| matches!(b, b'"' | b'\\')).count()
+        };
+        local + 1 + if utf8 { self.domain.len() } else { self.ascii_domain.len() }
+    }
+
+    /// Whether the address can be written: a UTF-8 local part needs `utf8`.
+    fn check(&self, utf8: bool) -> Result<()> {
+        if !utf8 && !self.is_ascii_local() {
+            return Err(Error::InvalidAddress {
+                input: format!("{}@{}", self.local, self.domain),
+                reason: "a non-ASCII local part needs the SMTPUTF8 option (RFC 6531, RFC 6532)".to_owned(),
+            });
+        }
+        Ok(())
+    }
+
+    fn write(&self, out: &mut Vec<u8>, utf8: bool) -> Result<()> {
+        self.check(utf8)?;
+        self.write_unchecked(out, utf8);
+        Ok(())
+    }
+
+    fn write_unchecked(&self, out: &mut Vec<u8>, utf8: bool) {
+        if self.local_is_dot_atom() {
+            out.extend_from_slice(self.local.as_bytes());
+        } else {
+            out.push(b'"');
+            for b in self.local.bytes() {
+                if matches!(b, b'"' | b'\\') {
+                    out.push(b'\\');
+                }
+                out.push(b);
+            }
+            out.push(b'"');
+        }
+        out.push(b'@');
+        out.extend_from_slice(if utf8 { self.domain.as_bytes() } else { self.ascii_domain.as_bytes() });
+    }
+}
+
+/// dot-atom-text (RFC 5322 §3.2.3), with UTF-8 atext (RFC 6532 §3.2).
+fn is_dot_atom(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('.')
+        && !s.ends_with('.')
+        && !s.contains("..")
+        && s.chars().all(|c| c == '.' || is_atext(c, true))
+}
+
+/// Splits a quoted string after its opening quote into its unescaped
+/// content and what follows the closing quote.
+fn unquote(s: &str) -> Option<(String, &str)> {
+    let mut out = String::new();
+    let mut chars = s.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => out.push(chars.next()?.1),
+            '"' => return Some((out, s.get(i + 1..)?)),
+            c => out.push(c),
+        }
+    }
+    None
+}
+
+/// Validates a domain and returns its ASCII form.
+fn ascii_domain(domain: &str) -> std::result::Result<String, String> {
+    if domain.is_empty() {
+        return Err("the domain is empty".into());
+    }
+    if domain.len() > MAX_DOMAIN {
+        return Err("the domain is longer than 255 octets (RFC 5321 §4.5.3.1.2)".into());
+    }
+    if let Some(inner) = domain.strip_prefix('[') {
+        // domain-literal: dtext is printable ASCII except [ ] \ (RFC 5322 §3.4.1).
+        let ok = inner
+            .strip_suffix(']')
+            .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_graphic() && !b"[]\\".contains(&b)));
+        return if ok { Ok(domain.to_owned()) } else { Err("malformed domain literal".into()) };
+    }
+    if domain.is_ascii() {
+        let ok = domain
+            .split('.')
+            .all(|label| !label.is_empty() && label.chars().all(|c| is_atext(c, false)));
+        return if ok {
+            Ok(domain.to_owned())
+        } else {
+            Err("the domain is not a dot-atom (RFC 5322 §3.4.1)".into())
+        };
+    }
+    // An internationalized domain name: UTS #46 processing to A-labels.
+    match idna::domain_to_ascii(domain) {
+        Ok(ascii) if !ascii.is_empty() && ascii.len() <= MAX_DOMAIN => Ok(ascii),
+        _ => Err("not a valid internationalized domain name (UTS #46)".into()),
+    }
+}
+
+impl fmt::Debug for EmailAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "EmailAddress({}@{})", self.local, self.domain)
+    }
+}
+
+impl fmt::Display for EmailAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = Vec::new();
+        let _ = self.write(&mut out, true);
+        f.write_str(&String::from_utf8_lossy(&out))
+    }
+}
+
+impl std::str::FromStr for EmailAddress {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Self::new(s)
+    }
+}
+
+/// A mailbox: an optional display name and an address (RFC 5322 §3.4).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Mailbox {
+    name: Option<String>,
+    email: EmailAddress,
+}
+
+impl Mailbox {
+    /// A mailbox with a display name of any Unicode. Line breaks in the name
+    /// become spaces (see [`sanitize_line_breaks`]); an empty name means none.
+    ///
+    /// # Errors
+    /// [`Error::InvalidAddress`] when `email` is not a valid address.
+    pub fn new(name: impl AsRef<str>, email: &str) -> Result<Self> {
+        Ok(Self::from_address(Some(name.as_ref()), EmailAddress::new(email)?))
+    }
+
+    /// A mailbox without a display name.
+    ///
+    /// # Errors
+    /// [`Error::InvalidAddress`] when `email` is not a valid address.
+    pub fn address_only(email: &str) -> Result<Self> {
+        Ok(Self::from_address(None, EmailAddress::new(email)?))
+    }
+
+    /// A mailbox from a validated address.
+    #[must_use]
+    pub fn from_address(name: Option<&str>, email: EmailAddress) -> Self {
+        let name = name.map(|n| sanitize_line_breaks(n).into_owned()).filter(|n| !n.is_empty());
+        Self { name, email }
+    }
+
+    /// Parses `Display Name <local@domain>`, `"Quoted, Name" <local@domain>`
+    /// or a bare `local@domain`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidAddress`] when the address part is invalid or the
+    /// angle brackets are unbalanced.
+    pub fn parse(s: &str) -> Result<Self> {
+        let t = s.trim();
+        let invalid = |reason: &str| Error::InvalidAddress { input: s.to_owned(), reason: reason.to_owned() };
+        if let Some(body) = t.strip_suffix('>') {
+            let open = body.rfind('<').ok_or_else(|| invalid("'>' without '<'"))?;
+            let (name, addr) = body.split_at(open);
+            let addr = addr.get(1..).unwrap_or_default();
+            let name = name.trim();
+            let name = match name.strip_prefix('"') {
+                Some(q) => match unquote(q) {
+                    Some((n, rest)) if rest.trim().is_empty() => n,
+                    _ => name.to_owned(),
+                },
+                None => name.to_owned(),
+            };
+            let email = EmailAddress::new(addr).map_err(|e| match e {
+                Error::InvalidAddress { reason, .. } => invalid(&reason),
+                other => other,
+            })?;
+            Ok(Self::from_address(Some(&name), email))
+        } else if t.contains('<') {
+            Err(invalid("'<' without '>'"))
+        } else {
+            Ok(Self::from_address(None, EmailAddress::new(t)?))
+        }
+    }
+
+    /// The display name, if any.
+    #[must_use]
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The address.
+    #[must_use]
+    pub fn email(&self) -> &EmailAddress {
+        &self.email
+    }
+}
+
+impl std::str::FromStr for Mailbox {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Self::parse(s)
+    }
+}
+
+impl TryFrom<&str> for Mailbox {
+    type Error = Error;
+    fn try_from(s: &str) -> Result<Self> {
+        Self::parse(s)
+    }
+}
+
+impl TryFrom<(&str, &str)> for Mailbox {
+    type Error = Error;
+    fn try_from((name, email): (&str, &str)) -> Result<Self> {
+        Self::new(name, email)
+    }
+}
+
+/// A named group of mailboxes, possibly empty (RFC 5322 §3.4):
+/// `undisclosed-recipients:;`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Group {
+    name: String,
+    members: Vec<Mailbox>,
+}
+
+impl Group {
+    /// A group; line breaks in the name become spaces.
+    #[must_use]
+    pub fn new(name: &str, members: Vec<Mailbox>) -> Self {
+        Self { name: sanitize_line_breaks(name).into_owned(), members }
+    }
+
+    /// The group's display name.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The members.
+    #[must_use]
+    pub fn members(&self) -> &[Mailbox] {
+        &self.members
+    }
+}
+
+/// An address in a To, Cc, Bcc or Reply-To list (RFC 5322 §3.4).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Address {
+    /// One mailbox.
+    Mailbox(Mailbox),
+    /// A group.
+    Group(Group),
+}
+
+impl Address {
+    /// The mailboxes this address stands for (a group's members).
+    pub fn mailboxes(&self) -> impl Iterator<Item = &Mailbox> {
+        match self {
+            Self::Mailbox(m) => std::slice::from_ref(m).iter(),
+            Self::Group(g) => g.members.iter(),
+        }
+    }
+}
+
+impl From<Mailbox> for Address {
+    fn from(m: Mailbox) -> Self {
+        Self::Mailbox(m)
+    }
+}
+
+impl From<Group> for Address {
+    fn from(g: Group) -> Self {
+        Self::Group(g)
+    }
+}
+
+/// Writes one mailbox, its first token preceded by `ws`.
+pub(crate) fn write_mailbox(
+    f: &mut Folder<'_>,
+    ws: &[u8],
+    mailbox: &Mailbox,
+    style: &HeaderStyle,
+    context: &dyn Fn() -> String,
+) -> Result<()> {
+    let utf8 = style.smtputf8;
+    mailbox.email.check(utf8)?;
+    let len = mailbox.email.written_len(utf8);
+    match mailbox.name() {
+        Some(name) => {
+            write_phrase(f, ws, name, style, context)?;
+            f.push_with(b" ", len + 2, |out| {
+                out.push(b'<');
+                mailbox.email.write_unchecked(out, utf8);
+                out.push(b'>');
+            });
+        }
+        None => f.push_with(ws, len, |out| mailbox.email.write_unchecked(out, utf8)),
+    }
+    Ok(())
+}
+
+/// Writes an address list (RFC 5322 §3.4): `a, "b" <b@x>, g: c@x;`.
+pub(crate) fn write_address_list(
+    f: &mut Folder<'_>,
+    list: &[Address],
+    style: &HeaderStyle,
+    context: &dyn Fn() -> String,
+) -> Result<()> {
+    for (i, address) in list.iter().enumerate() {
+        if i > 0 {
+            f.glue(b",");
+        }
+        match address {
+            Address::Mailbox(m) => write_mailbox(f, b" ", m, style, context)?,
+            Address::Group(g) => {
+                let form = write_phrase(f, b" ", &g.name, style, context)?;
+                // An encoded word must be followed by whitespace, not a special
+                // (RFC 2047 §5(3)).
+                f.glue(if form == PhraseForm::Encoded { b" :" } else { b":" });
+                for (k, m) in g.members.iter().enumerate() {
+                    if k > 0 {
+                        f.glue(b",");
+                    }
+                    write_mailbox(f, b" ", m, style, context)?;
+                }
+                f.glue(b";");
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::encode::charset::Charset;
+
+    fn style(smtputf8: bool) -> HeaderStyle {
+        HeaderStyle { charset: Charset::UTF_8, smtputf8 }
+    }
+
+    fn field(list: &[Address], smtputf8: bool) -> Result<String> {
+        let mut out = Vec::new();
+        let mut f = Folder::new(&mut out, "To");
+        write_address_list(&mut f, list, &style(smtputf8), &|| "To".into())?;
+        f.finish();
+        Ok(String::from_utf8(out).unwrap())
+    }
+
+    #[test]
+    fn parses_the_usual_forms() {
+        let m = Mailbox::parse("张三 <zhang@example.cn>").unwrap();
+        assert_eq!((m.name(), m.email().to_string().as_str()), (Some("张三"), "zhang@example.cn"));
+        let m = Mailbox::parse("\"Smith, John\" <john@example.com>").unwrap();
+        assert_eq!(m.name(), Some("Smith, John"));
+        let m = Mailbox::parse("  bare@example.com ").unwrap();
+        assert_eq!(m.name(), None);
+        let m = Mailbox::parse("<angle@example.com>").unwrap();
+        assert_eq!(m.name(), None);
+        let m = Mailbox::parse("\"john doe\"@example.com").unwrap();
+        assert_eq!(m.email().local_part(), "john doe");
+    }
+
+    #[test]
+    fn invalid_addresses_are_errors_with_the_reason() {
+        for bad in [
+            "no-at-sign",
+            "@example.com",
+            "a@",
+            "a@b..c",
+            "a@exa mple.com",
+            "Name <a@b",
+            "Name a@b>",
+            "a\r\nBcc: x@y@example.com",
+            "\"unterminated@example.com",
+            "a@[bad[literal]",
+        ] {
+            assert!(Mailbox::parse(bad).is_err(), "{bad:?} accepted");
+        }
+        let long_local = format!("{}@example.com", "a".repeat(65));
+        assert!(EmailAddress::new(&long_local).is_err());
+    }
+
+    #[test]
+    fn idn_domains_are_written_as_punycode() {
+        let a = EmailAddress::new("info@例子.测试").unwrap();
+        assert_eq!(a.ascii_domain(), "xn--fsqu00a.xn--0zwm56d");
+        assert_eq!(a.to_header_string(false).unwrap(), "info@xn--fsqu00a.xn--0zwm56d");
+        assert_eq!(a.to_header_string(true).unwrap(), "info@例子.测试");
+        assert_eq!(EmailAddress::new("a@bücher.de").unwrap().ascii_domain(), "xn--bcher-kva.de");
+    }
+
+    #[test]
+    fn non_ascii_local_part_needs_smtputf8() {
+        let m = Mailbox::address_only("用户@例子.测试").unwrap();
+        let list = [Address::from(m)];
+        assert!(matches!(field(&list, false), Err(Error::InvalidAddress { .. })));
+        assert_eq!(field(&list, true).unwrap(), "To: 用户@例子.测试\r\n");
+    }
+
+    #[test]
+    fn local_parts_that_are_not_dot_atoms_are_quoted() {
+        let m = Mailbox::address_only("\"john \\\"jd\\\" doe\"@example.com").unwrap();
+        assert_eq!(m.email().local_part(), "john \"jd\" doe");
+        assert_eq!(field(&[m.into()], false).unwrap(), "To: \"john \\\"jd\\\" doe\"@example.com\r\n");
+        let dots = Mailbox::address_only("\".leading\"@example.com").unwrap();
+        assert_eq!(field(&[dots.into()], false).unwrap(), "To: \".leading\"@example.com\r\n");
+    }
+
+    #[test]
+    fn lists_and_groups() {
+        let a = Mailbox::parse("张三 <zhang@example.cn>").unwrap();
+        let b = Mailbox::parse("li@example.cn").unwrap();
+        let s = field(&[a.clone().into(), b.clone().into()], false).unwrap();
+        assert_eq!(s, "To: =?UTF-8?B?5byg5LiJ?= <zhang@example.cn>, li@example.cn\r\n");
+        let g = Group::new("undisclosed-recipients", vec![]);
+        assert_eq!(field(&[g.into()], false).unwrap(), "To: undisclosed-recipients:;\r\n");
+        let g = Group::new("项目组", vec![a, b]);
+        let s = field(&[g.into()], false).unwrap();
+        assert!(s.starts_with("To: =?UTF-8?B?6aG555uu57uE?= : =?UTF-8?B?5byg5LiJ?= <zhang@example.cn>,"), "{s}");
+        assert!(s.ends_with("li@example.cn;\r\n"), "{s}");
+    }
+
+    #[test]
+    fn many_recipients_fold_at_78() {
+        let list: Vec<Address> = (0..40)
+            .map(|i| Mailbox::new(format!("User {i}"), &format!("user{i}@example.com")).unwrap().into())
+            .collect();
+        let s = field(&list, false).unwrap();
+        for line in s.trim_end().split("\r\n") {
+            assert!(line.len() <= 78, "{line}");
+        }
+        assert_eq!(s.matches('@').count(), 40);
+    }
+
+    #[test]
+    fn display_name_line_breaks_become_spaces() {
+        let m = Mailbox::new("Evil\r\nBcc: victim@example.com", "a@example.com").unwrap();
+        assert_eq!(m.name(), Some("Evil Bcc: victim@example.com"));
+        let s = field(&[m.into()], false).unwrap();
+        assert_eq!(s.matches("\r\n").count(), 1, "{s}");
+    }
+}

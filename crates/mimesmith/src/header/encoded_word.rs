@@ -1,0 +1,766 @@
+//! RFC 2047 encoded words, written only where they are needed.
+//!
+//! Two contexts: unstructured text (Subject, extra headers; RFC 2047 §5(1))
+//! and phrases (display names; RFC 2047 §5(3)), which restrict the
+//! characters a "Q" word may carry literally. Every encoded word is at most
+//! 75 characters (RFC 2047 §2), is cut only between grapheme clusters (so
+//! never inside a UTF-8 sequence, and never between a base character and its
+//! combining marks or inside an emoji ZWJ sequence), and uses "B" or "Q",
+//! whichever is shorter for the text it carries (RFC 2047 §4).
+//!
+//! Whitespace is kept exactly: whitespace between two encoded words is
+//! ignored by decoders (RFC 2047 §6.2), so whitespace that separates two
+//! words that both need encoding goes *inside* the encoded text; whitespace
+//! between an encoded word and plain text is kept by decoders and is written
+//! as it is. Leading and trailing whitespace, which parsers strip from a
+//! field body, is carried inside an encoded word.
+
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::HeaderStyle;
+use super::fold::{Folder, HARD_LINE_LIMIT, SOFT_LINE_LIMIT};
+use crate::encode::charset::Charset;
+use crate::error::Result;
+
+/// An encoded word is at most 75 characters (RFC 2047 §2).
+pub const MAX_ENCODED_WORD: usize = 75;
+/// The longest run of whitespace written literally; longer runs go inside an
+/// encoded word so that no folded line is made mostly of whitespace.
+const MAX_LITERAL_WS: usize = 8;
+/// The longest word written literally. A longer one is encoded so it can be
+/// split across lines: a folded line holds whitespace and one token, and
+/// must stay within 998 characters (RFC 5322 §2.1.1).
+pub(crate) const MAX_LITERAL_WORD: usize = HARD_LINE_LIMIT - MAX_LITERAL_WS - 2;
+/// Base64 alphabet (RFC 2045 §6.8, Table 1).
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+/// Where an encoded word appears, which decides the characters a "Q" word
+/// may carry unescaped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Context {
+    /// Unstructured text (RFC 2047 §5(1)): any printable ASCII but `=`, `?`, `_`.
+    Text,
+    /// A phrase (RFC 2047 §5(3)): letters, digits and `! * + - /` only.
+    Phrase,
+}
+
+impl Context {
+    /// Octets a "Q" word spends on `b` (RFC 2047 §4.2): 1 literal or `_`, 3 for `=XX`.
+    fn q_cost(self, b: u8) -> usize {
+        if b == b' ' || self.q_literal(b) { 1 } else { 3 }
+    }
+
+    fn q_literal(self, b: u8) -> bool {
+        match self {
+            Self::Text => b.is_ascii_graphic() && !matches!(b, b'=' | b'?' | b'_'),
+            Self::Phrase => b.is_ascii_alphanumeric() || matches!(b, b'!' | b'*' | b'+' | b'-' | b'/'),
+        }
+    }
+}
+
+/// "B" or "Q" (RFC 2047 §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scheme {
+    B,
+    Q,
+}
+
+/// "B" or "Q", whichever is shorter (RFC 2047 §4); always "B" for a
+/// stateful charset, whose escape sequences "Q" would spell out octet by
+/// octet (RFC 1468 recommends "B" for ISO-2022-JP).
+fn choose_scheme(encoded: &[u8], ctx: Context, charset: Charset) -> Scheme {
+    if charset.is_stateless() && q_len(encoded, ctx) <= b_len(encoded.len()) { Scheme::Q } else { Scheme::B }
+}
+
+/// The length of `=?charset?X?` plus `?=`.
+fn overhead(charset: Charset) -> usize {
+    charset.name().len() + 7
+}
+
+fn b_len(n: usize) -> usize {
+    n.div_ceil(3) * 4
+}
+
+fn q_len(bytes: &[u8], ctx: Context) -> usize {
+    bytes.iter().map(|&b| ctx.q_cost(b)).sum()
+}
+
+/// True when every character stands alone as a grapheme cluster: ASCII,
+/// Latin-1, CJK ideographs and punctuation, kana, Hangul syllables and
+/// fullwidth forms, none of which extend or join their neighbours
+/// (UAX #29 §3.1.1). Text made only of these is cut between any two
+/// characters without running the full segmentation.
+fn is_standalone(c: char) -> bool {
+    matches!(c,
+        ' '..='~'
+        | '\u{A0}'..='\u{AC}' | '\u{AE}'..='\u{2FF}'
+        | '\u{3000}'..='\u{3029}' | '\u{3030}'..='\u{303F}'
+        | '\u{3041}'..='\u{3096}' | '\u{309B}'..='\u{30FF}'
+        | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'
+        | '\u{AC00}'..='\u{D7A3}'
+        | '\u{FF01}'..='\u{FF5E}')
+}
+
+/// End offsets of the grapheme clusters of `s`, in order.
+fn unit_ends(s: &str, standalone: bool) -> impl Iterator<Item = usize> + '_ {
+    let (chars, graphemes) = if standalone {
+        (Some(s.char_indices()), None)
+    } else {
+        (None, Some(s.grapheme_indices(true)))
+    };
+    chars
+        .into_iter()
+        .flatten()
+        .map(|(i, c)| i + c.len_utf8())
+        .chain(graphemes.into_iter().flatten().map(|(i, g)| i + g.len()))
+}
+
+/// Writes `run` as one or more encoded words, the first preceded by `ws`.
+///
+/// With `single`, a run that fits in one encoded word is written as one,
+/// on a new line if it does not fit on this one (Python's parser shows a
+/// stray space between two encoded words of a display name). Otherwise the
+/// words are sized to fill each line.
+pub(crate) fn write_run(
+    f: &mut Folder<'_>,
+    ws: &[u8],
+    run: &str,
+    ctx: Context,
+    charset: Charset,
+    single: bool,
+    context: &dyn Fn() -> String,
+) -> Result<()> {
+    let encoded = charset.encode(run, context)?;
+    let scheme = choose_scheme(&encoded, ctx, charset);
+    let over = overhead(charset);
+    let cost = |bytes: &[u8]| match scheme {
+        Scheme::B => b_len(bytes.len()),
+        Scheme::Q => q_len(bytes, ctx),
+    };
+    if single && over + cost(&encoded) <= MAX_ENCODED_WORD {
+        let len = over + cost(&encoded);
+        f.push_with(ws, len, |out| write_word(out, charset, scheme, ctx, &encoded));
+        return Ok(());
+    }
+    // The smallest useful word carries one 4-octet character: 12 "Q" octets.
+    let min_word = over + 12;
+    let standalone = run.chars().all(is_standalone);
+    let mut ws = ws;
+    let mut rest = run;
+    while !rest.is_empty() {
+        let here = f.room().saturating_sub(ws.len());
+        let width = if here >= min_word || !f.can_fold(ws) {
+            here.max(min_word)
+        } else {
+            SOFT_LINE_LIMIT - ws.len()
+        };
+        let budget = width.min(MAX_ENCODED_WORD) - over;
+        let take = chunk_len(rest, standalone, budget, charset, &cost, context)?;
+        let (chunk, tail) = rest.split_at(take);
+        let bytes = charset.encode(chunk, context)?;
+        let len = over + cost(&bytes);
+        f.push_with(ws, len, |out| write_word(out, charset, scheme, ctx, &bytes));
+        ws = b" ";
+        rest = tail;
+    }
+    Ok(())
+}
+
+/// Splits `text` into complete encoded words of at most `max_word`
+/// (and [`MAX_ENCODED_WORD`]) characters each, independent of any line: the
+/// compatibility form of a parameter value (`filename="=?UTF-8?B?…?="`,
+/// which Outlook reads) is built from these.
+pub(crate) fn encode_words(
+    text: &str,
+    ctx: Context,
+    charset: Charset,
+    max_word: usize,
+    context: &dyn Fn() -> String,
+) -> Result<Vec<String>> {
+    let encoded = charset.encode(text, context)?;
+    let scheme = choose_scheme(&encoded, ctx, charset);
+    let over = overhead(charset);
+    let cost = |bytes: &[u8]| match scheme {
+        Scheme::B => b_len(bytes.len()),
+        Scheme::Q => q_len(bytes, ctx),
+    };
+    let standalone = text.chars().all(is_standalone);
+    let mut words = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let budget = max_word.min(MAX_ENCODED_WORD).saturating_sub(over).max(12);
+        let take = chunk_len(rest, standalone, budget, charset, &cost, context)?;
+        let (chunk, tail) = rest.split_at(take);
+        let bytes = charset.encode(chunk, context)?;
+        let mut word = Vec::with_capacity(over + cost(&bytes));
+        write_word(&mut word, charset, scheme, ctx, &bytes);
+        words.push(String::from_utf8_lossy(&word).into_owned());
+        rest = tail;
+    }
+    Ok(words)
+}
+
+/// The length in octets of the longest prefix of `rest` that ends on a
+/// grapheme boundary and encodes within `budget`; if even the first cluster
+/// does not fit, the longest prefix that ends on a character boundary; and
+/// at least one character.
+fn chunk_len(
+    rest: &str,
+    standalone: bool,
+    budget: usize,
+    charset: Charset,
+    cost: &dyn Fn(&[u8]) -> usize,
+    context: &dyn Fn() -> String,
+) -> Result<usize> {
+    let fits = |end: usize| -> Result<bool> {
+        let prefix = rest.get(..end).unwrap_or(rest);
+        Ok(cost(&charset.encode(prefix, context)?) <= budget)
+    };
+    let mut best = 0;
+    for end in unit_ends(rest, standalone) {
+        if !fits(end)? {
+            break;
+        }
+        best = end;
+    }
+    if best == 0 {
+        // One grapheme cluster longer than a word (a letter with dozens of
+        // combining marks): cut it between characters, the only option left.
+        for (i, c) in rest.char_indices() {
+            let end = i + c.len_utf8();
+            if best > 0 && !fits(end)? {
+                break;
+            }
+            best = end;
+        }
+    }
+    Ok(best)
+}
+
+/// Appends `=?charset?X?…?=`.
+fn write_word(out: &mut Vec<u8>, charset: Charset, scheme: Scheme, ctx: Context, bytes: &[u8]) {
+    out.extend_from_slice(b"=?");
+    out.extend_from_slice(charset.name().as_bytes());
+    match scheme {
+        Scheme::B => {
+            out.extend_from_slice(b"?B?");
+            push_base64(out, bytes);
+        }
+        Scheme::Q => {
+            out.extend_from_slice(b"?Q?");
+            for &b in bytes {
+                if b == b' ' {
+                    out.push(b'_');
+                } else if ctx.q_literal(b) {
+                    out.push(b);
+                } else {
+                    out.extend_from_slice(&[b'=', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+                }
+            }
+        }
+    }
+    out.extend_from_slice(b"?=");
+}
+
+/// Base64 of a few dozen octets (RFC 2045 §6.8), without line breaks.
+fn push_base64(out: &mut Vec<u8>, bytes: &[u8]) {
+    let sym = |v: u32| B64[(v & 63) as usize];
+    let mut chunks = bytes.chunks_exact(3);
+    for c in &mut chunks {
+        let n = u32::from(c[0]) << 16 | u32::from(c[1]) << 8 | u32::from(c[2]);
+        out.extend_from_slice(&[sym(n >> 18), sym(n >> 12), sym(n >> 6), sym(n)]);
+    }
+    match *chunks.remainder() {
+        [a] => {
+            let n = u32::from(a) << 16;
+            out.extend_from_slice(&[sym(n >> 18), sym(n >> 12), b'=', b'=']);
+        }
+        [a, b] => {
+            let n = u32::from(a) << 16 | u32::from(b) << 8;
+            out.extend_from_slice(&[sym(n >> 18), sym(n >> 12), sym(n >> 6), b'=']);
+        }
+        _ => {}
+    }
+}
+
+/// A character that must not appear raw in a header: controls (C0, DEL,
+/// C1), and, unless SMTPUTF8 allows UTF-8 (RFC 6532 §3.2), anything
+/// outside ASCII.
+fn needs_encoding(c: char, smtputf8: bool) -> bool {
+    c.is_control() || (!c.is_ascii() && !smtputf8)
+}
+
+/// Whether a whitespace-free word must be encoded in unstructured text.
+fn word_needs_encoding(word: &str, smtputf8: bool) -> bool {
+    word.len() > MAX_LITERAL_WORD
+        || word.contains("=?")
+        || word.chars().any(|c| needs_encoding(c, smtputf8))
+}
+
+fn is_wsp(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+/// One whitespace-free word and the whitespace before it, as byte ranges.
+#[derive(Debug, Clone, Copy)]
+struct Token {
+    ws_start: usize,
+    start: usize,
+    end: usize,
+    encode: bool,
+}
+
+fn tokens(text: &str, smtputf8: bool) -> Vec<Token> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let ws_start = i;
+        while i < b.len() && is_wsp(b[i]) {
+            i += 1;
+        }
+        let start = i;
+        while i < b.len() && !is_wsp(b[i]) {
+            i += 1;
+        }
+        if start == i {
+            break;
+        }
+        let word = text.get(start..i).unwrap_or_default();
+        out.push(Token { ws_start, start, end: i, encode: word_needs_encoding(word, smtputf8) });
+    }
+    out
+}
+
+/// Writes an unstructured field body (RFC 5322 §3.2.5) after `Name:`,
+/// encoding only the words that need it (RFC 2047 §5(1)).
+pub(crate) fn write_unstructured(
+    f: &mut Folder<'_>,
+    text: &str,
+    style: &HeaderStyle,
+    context: &dyn Fn() -> String,
+) -> Result<()> {
+    if text.is_empty() {
+        return Ok(());
+    }
+    let mut toks = tokens(text, style.smtputf8);
+    let Some(last) = toks.last().copied() else {
+        // Only whitespace: keep it, inside an encoded word.
+        return write_run(f, b" ", text, Context::Text, style.charset, false, context);
+    };
+    if let Some(first) = toks.first_mut() {
+        // Leading whitespace would be stripped by parsers: encode it.
+        first.encode |= first.start > 0;
+    }
+    if let Some(l) = toks.last_mut() {
+        l.encode |= last.end < text.len();
+    }
+    for t in toks.iter_mut().skip(1) {
+        t.encode |= t.start - t.ws_start > MAX_LITERAL_WS;
+    }
+    let mut i = 0;
+    while let Some(&t) = toks.get(i) {
+        let ws = if i == 0 { " " } else { text.get(t.ws_start..t.start).unwrap_or(" ") };
+        if !t.encode {
+            let word = text.get(t.start..t.end).unwrap_or_default();
+            f.push(ws.as_bytes(), word.as_bytes());
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while toks.get(j + 1).is_some_and(|n| n.encode) {
+            j += 1;
+        }
+        let (literal_ws, run_start) = if i == 0 {
+            (" ", 0)
+        } else if ws.len() > MAX_LITERAL_WS {
+            (ws.get(..1).unwrap_or(" "), t.ws_start + 1)
+        } else {
+            (ws, t.start)
+        };
+        let run_end = if j + 1 == toks.len() { text.len() } else { toks.get(j).map_or(text.len(), |x| x.end) };
+        let run = text.get(run_start..run_end).unwrap_or_default();
+        write_run(f, literal_ws.as_bytes(), run, Context::Text, style.charset, false, context)?;
+        i = j + 1;
+    }
+    Ok(())
+}
+
+/// The form a phrase is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PhraseForm {
+    /// Atoms separated by single spaces.
+    Atoms,
+    /// One quoted-string (RFC 5322 §3.2.4).
+    Quoted,
+    /// Encoded words (RFC 2047 §5(3)).
+    Encoded,
+}
+
+/// atext (RFC 5322 §3.2.3), widened to UTF-8 with SMTPUTF8 (RFC 6532 §3.2).
+pub(crate) fn is_atext(c: char, smtputf8: bool) -> bool {
+    c.is_ascii_alphanumeric()
+        || "!#$%&'*+-/=?^_`{|}~".contains(c)
+        || (smtputf8 && !c.is_ascii() && !c.is_control())
+}
+
+/// How a display name is written: atoms when it is plain words, a quoted
+/// string when it is printable ASCII with specials, encoded words otherwise
+/// (and whenever the text contains `=?`, which some parsers would decode
+/// even inside quotes).
+pub(crate) fn phrase_form(name: &str, smtputf8: bool) -> PhraseForm {
+    let simple_spacing = !name.is_empty()
+        && !name.starts_with(' ')
+        && !name.ends_with(' ')
+        && !name.contains("  ")
+        && !name.contains('\t')
+        && !name.contains("=?")
+        && name.split(' ').all(|w| w.len() <= MAX_LITERAL_WORD);
+    if !simple_spacing {
+        return PhraseForm::Encoded;
+    }
+    if name.split(' ').all(|w| w.chars().all(|c| is_atext(c, smtputf8))) {
+        PhraseForm::Atoms
+    } else if name.chars().all(|c| c == ' ' || c.is_ascii_graphic() || (smtputf8 && !c.is_ascii() && !c.is_control())) {
+        PhraseForm::Quoted
+    } else {
+        PhraseForm::Encoded
+    }
+}
+
+/// Writes a display name (a phrase, RFC 5322 §3.2.5), its first token
+/// preceded by `ws`. Returns the form used.
+pub(crate) fn write_phrase(
+    f: &mut Folder<'_>,
+    ws: &[u8],
+    name: &str,
+    style: &HeaderStyle,
+    context: &dyn Fn() -> String,
+) -> Result<PhraseForm> {
+    let form = phrase_form(name, style.smtputf8);
+    match form {
+        PhraseForm::Atoms => {
+            let mut sep = ws;
+            for word in name.split(' ') {
+                f.push(sep, word.as_bytes());
+                sep = b" ";
+            }
+        }
+        PhraseForm::Quoted => {
+            // FWS may fold a quoted-string at its spaces (RFC 5322 §3.2.4).
+            let words: Vec<&str> = name.split(' ').collect();
+            let last = words.len().saturating_sub(1);
+            let mut sep = ws;
+            for (i, word) in words.iter().enumerate() {
+                let escaped = word.bytes().filter(|b| matches!(b, b'"' | b'\\')).count();
+                let len = word.len() + escaped + usize::from(i == 0) + usize::from(i == last);
+                f.push_with(sep, len, |out| {
+                    if i == 0 {
+                        out.push(b'"');
+                    }
+                    for b in word.bytes() {
+                        if matches!(b, b'"' | b'\\') {
+                            out.push(b'\\');
+                        }
+                        out.push(b);
+                    }
+                    if i == last {
+                        out.push(b'"');
+                    }
+                });
+                sep = b" ";
+            }
+        }
+        PhraseForm::Encoded => {
+            write_run(f, ws, name, Context::Phrase, style.charset, true, context)?;
+        }
+    }
+    Ok(form)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utf8() -> HeaderStyle {
+        HeaderStyle { charset: Charset::UTF_8, smtputf8: false }
+    }
+
+    fn subject(text: &str) -> String {
+        let mut out = Vec::new();
+        let mut f = Folder::new(&mut out, "Subject");
+        write_unstructured(&mut f, text, &utf8(), &|| "Subject".into()).unwrap();
+        f.finish();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// A small RFC 2047 decoder for the tests: unfolds, decodes words and
+    /// drops whitespace between adjacent encoded words (RFC 2047 §6.2).
+    fn decode(field: &str) -> String {
+        let body = field.split_once(':').unwrap().1.trim_end_matches("\r\n").replace("\r\n", "");
+        let body = body.strip_prefix(' ').unwrap_or(&body).to_owned();
+        let mut out = String::new();
+        let mut pending_ws = String::new();
+        let mut last_ew = false;
+        let mut rest = body.as_str();
+        while !rest.is_empty() {
+            let ws_len = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+            let (ws, after) = rest.split_at(ws_len);
+            pending_ws.push_str(ws);
+            rest = after;
+            let end = rest.find([' ', '\t']).unwrap_or(rest.len());
+            let (word, after) = rest.split_at(end);
+            rest = after;
+            if word.is_empty() {
+                continue;
+            }
+            if let Some(text) = decode_word(word) {
+                if !last_ew {
+                    out.push_str(&pending_ws);
+                }
+                out.push_str(&text);
+                last_ew = true;
+            } else {
+                out.push_str(&pending_ws);
+                out.push_str(word);
+                last_ew = false;
+            }
+            pending_ws.clear();
+        }
+        out.push_str(&pending_ws);
+        out
+    }
+
+    fn decode_word(word: &str) -> Option<String> {
+        let inner = word.strip_prefix("=?")?.strip_suffix("?=")?;
+        let mut it = inner.splitn(3, '?');
+        let (cs, scheme, text) = (it.next()?, it.next()?, it.next()?);
+        assert_eq!(cs, "UTF-8");
+        let bytes = match scheme {
+            "B" => base64_decode(text),
+            "Q" => {
+                let mut v = Vec::new();
+                let b = text.as_bytes();
+                let mut i = 0;
+                while i < b.len() {
+                    match b[i] {
+                        b'_' => v.push(b' '),
+                        b'=' => {
+                            v.push(u8::from_str_radix(&text[i + 1..i + 3], 16).unwrap());
+                            i += 2;
+                        }
+                        c => v.push(c),
+                    }
+                    i += 1;
+                }
+                v
+            }
+            _ => panic!("scheme {scheme}"),
+        };
+        Some(String::from_utf8(bytes).expect("every word holds whole characters"))
+    }
+
+    fn base64_decode(s: &str) -> Vec<u8> {
+        let val = |c: u8| B64.iter().position(|&x| x == c).unwrap() as u32;
+        let s = s.trim_end_matches('=').as_bytes();
+        let mut out = Vec::new();
+        for chunk in s.chunks(4) {
+            let mut n = 0u32;
+            for (i, &c) in chunk.iter().enumerate() {
+                n |= val(c) << (18 - 6 * i);
+            }
+            let bytes = n.to_be_bytes();
+            out.extend_from_slice(&bytes[1..chunk.len()]);
+        }
+        out
+    }
+
+    fn check_lines(field: &str) {
+        for line in field.trim_end_matches("\r\n").split("\r\n") {
+            assert!(line.len() <= SOFT_LINE_LIMIT, "line too long: {line:?}");
+            assert!(line.is_ascii());
+        }
+        for word in field.split([' ', '\r', '\n']).filter(|w| w.starts_with("=?")) {
+            assert!(word.len() <= MAX_ENCODED_WORD, "{word}");
+        }
+    }
+
+    #[test]
+    fn ascii_subject_is_written_as_is() {
+        assert_eq!(subject("Quarterly report"), "Subject: Quarterly report\r\n");
+    }
+
+    #[test]
+    fn chinese_subject_is_one_b_word_when_short() {
+        let s = subject("季度报告");
+        assert_eq!(s, "Subject: =?UTF-8?B?5a2j5bqm5oql5ZGK?=\r\n");
+        assert_eq!(decode(&s), "季度报告");
+    }
+
+    #[test]
+    fn only_the_words_that_need_it_are_encoded() {
+        let s = subject("Re: 季度报告 Q3 final");
+        assert!(s.starts_with("Subject: Re: =?UTF-8?B?"), "{s}");
+        assert!(s.ends_with("?= Q3 final\r\n"), "{s}");
+        assert_eq!(decode(&s), "Re: 季度报告 Q3 final");
+    }
+
+    #[test]
+    fn whitespace_between_encoded_words_is_kept_inside_them() {
+        let text = "季度 报告\t总结";
+        let s = subject(text);
+        assert_eq!(decode(&s), text);
+    }
+
+    #[test]
+    fn leading_trailing_and_repeated_whitespace_survive() {
+        for text in ["  leading", "trailing  ", " both ", "a  b   c", "tab\there", "   ", "a\t\t\t\t\t\t\t\t\t\t\tb"] {
+            let s = subject(text);
+            check_lines(&s);
+            assert_eq!(decode(&s), text, "{s}");
+        }
+    }
+
+    #[test]
+    fn long_chinese_subject_folds_into_words_of_at_most_75() {
+        let text = "季度报告：第三季度销售数据与分析，以及第四季度的预测和各部门的预算安排".repeat(3);
+        let s = subject(&text);
+        check_lines(&s);
+        assert!(s.matches("\r\n ").count() >= 3);
+        assert_eq!(decode(&s), text);
+    }
+
+    #[test]
+    fn a_literal_encoded_word_lookalike_is_encoded() {
+        let text = "price =?UTF-8?B?5a2j?= today";
+        let s = subject(text);
+        assert!(!s.contains(" =?UTF-8?B?5a2j?= "), "{s}");
+        assert_eq!(decode(&s), text);
+    }
+
+    #[test]
+    fn never_splits_a_grapheme_cluster() {
+        // A family emoji (ZWJ sequence, 25 octets) and e + 5 combining marks.
+        let family = "👨\u{200D}👩\u{200D}👧\u{200D}👦";
+        let marks = "e\u{301}\u{302}\u{303}\u{304}\u{305}";
+        let text = format!("{family}{marks}").repeat(12);
+        let s = subject(&text);
+        check_lines(&s);
+        for word in s.split([' ', '\r', '\n']).filter(|w| w.starts_with("=?")) {
+            let decoded = decode_word(word).unwrap();
+            let first = decoded.chars().next().unwrap();
+            assert!(first == '👨' || first == 'e', "word starts inside a cluster: {decoded:?}");
+        }
+        assert_eq!(decode(&s), text);
+    }
+
+    #[test]
+    fn a_cluster_longer_than_a_word_is_cut_between_characters() {
+        let text = format!("a{}", "\u{301}".repeat(60));
+        let s = subject(&text);
+        check_lines(&s);
+        assert_eq!(decode(&s), text);
+    }
+
+    #[test]
+    fn controls_are_encoded() {
+        let text = "bell\u{7}nul\u{0}esc\u{1b}";
+        let s = subject(text);
+        assert!(s.bytes().all(|b| b >= 0x20 || b == b'\r' || b == b'\n'));
+        assert_eq!(decode(&s), text);
+    }
+
+    #[test]
+    fn q_is_chosen_when_shorter() {
+        let s = subject("Übersicht 2026");
+        assert!(s.contains("?Q?"), "{s}");
+        assert_eq!(decode(&s), "Übersicht 2026");
+        let s = subject("café");
+        assert!(s.contains("?B?"), "{s}");
+    }
+
+    #[test]
+    fn long_unbroken_ascii_word_stays_literal_up_to_the_limit() {
+        let word = "x".repeat(200);
+        assert_eq!(subject(&word), format!("Subject: {word}\r\n"));
+        let huge = "y".repeat(2000);
+        let s = subject(&huge);
+        for line in s.split("\r\n") {
+            assert!(line.len() <= HARD_LINE_LIMIT);
+        }
+        assert_eq!(decode(&s), huge);
+    }
+
+    fn phrase(name: &str) -> (String, PhraseForm) {
+        let mut out = Vec::new();
+        let mut f = Folder::new(&mut out, "From");
+        let form = write_phrase(&mut f, b" ", name, &utf8(), &|| "From".into()).unwrap();
+        f.finish();
+        (String::from_utf8(out).unwrap(), form)
+    }
+
+    #[test]
+    fn display_names_take_the_simplest_form() {
+        assert_eq!(phrase("John Smith"), ("From: John Smith\r\n".into(), PhraseForm::Atoms));
+        assert_eq!(phrase("Smith, John"), ("From: \"Smith, John\"\r\n".into(), PhraseForm::Quoted));
+        assert_eq!(phrase("a \"b\" \\c"), ("From: \"a \\\"b\\\" \\\\c\"\r\n".into(), PhraseForm::Quoted));
+        assert_eq!(phrase("张三").1, PhraseForm::Encoded);
+        assert_eq!(phrase(" padded").1, PhraseForm::Encoded);
+        assert_eq!(phrase("=?x?=").1, PhraseForm::Encoded);
+    }
+
+    #[test]
+    fn encoded_display_name_is_one_word_when_it_fits() {
+        let name = "北京某某科技有限公司客户";
+        let (s, _) = phrase(name);
+        assert_eq!(s.matches("=?").count(), 1, "{s}");
+        assert_eq!(decode(&s), name);
+    }
+
+    #[test]
+    fn phrase_q_words_escape_specials() {
+        let name = "Zoë (R&D), \"Team\"";
+        let (s, form) = phrase(name);
+        assert_eq!(form, PhraseForm::Encoded);
+        let word = s.trim_start_matches("From: ").trim_end();
+        if word.contains("?Q?") {
+            let text = word.split('?').nth(3).unwrap();
+            assert!(text.bytes().all(|b| b.is_ascii_alphanumeric() || b"!*+-/=_".contains(&b)), "{text}");
+        }
+        assert_eq!(decode(&s), name);
+    }
+
+    #[test]
+    fn smtputf8_writes_raw_utf8() {
+        let style = HeaderStyle { charset: Charset::UTF_8, smtputf8: true };
+        let mut out = Vec::new();
+        let mut f = Folder::new(&mut out, "Subject");
+        write_unstructured(&mut f, "季度报告 Q3", &style, &|| String::new()).unwrap();
+        f.finish();
+        assert_eq!(String::from_utf8(out).unwrap(), "Subject: 季度报告 Q3\r\n");
+    }
+
+    #[test]
+    fn legacy_charset_words_hold_whole_characters() {
+        let style = HeaderStyle { charset: Charset::ISO_2022_JP, smtputf8: false };
+        let text = "日本語のテキストです。".repeat(6);
+        let mut out = Vec::new();
+        let mut f = Folder::new(&mut out, "Subject");
+        write_unstructured(&mut f, &text, &style, &|| String::new()).unwrap();
+        f.finish();
+        let s = String::from_utf8(out).unwrap();
+        let mut decoded = String::new();
+        for word in s.split([' ', '\r', '\n']).filter(|w| w.starts_with("=?")) {
+            assert!(word.len() <= MAX_ENCODED_WORD);
+            let b64 = word.strip_prefix("=?ISO-2022-JP?B?").unwrap().strip_suffix("?=").unwrap();
+            let bytes = base64_decode(b64);
+            let (text, had_errors) = encoding_rs::ISO_2022_JP.decode_without_bom_handling(&bytes);
+            assert!(!had_errors);
+            // Each word ends in ASCII state, so it decodes on its own.
+            assert!(bytes.ends_with(b"\x1b(B"));
+            decoded.push_str(&text);
+        }
+        assert_eq!(decoded, text);
+    }
+}

@@ -1,0 +1,181 @@
+//! Message identifiers (RFC 5322 §3.6.4) and Content-IDs (RFC 2392).
+
+use std::fmt;
+
+use super::encoded_word::is_atext;
+use crate::error::{Error, Result};
+use crate::random::Rng;
+
+/// Characters of the random part of a generated identifier: 24 letters and
+/// digits, about 143 bits.
+const GENERATED_ID_LEN: usize = 24;
+
+/// dot-atom-text (RFC 5322 §3.2.3), ASCII only.
+fn is_dot_atom_text(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('.')
+        && !s.ends_with('.')
+        && !s.contains("..")
+        && s.chars().all(|c| c == '.' || is_atext(c, false))
+}
+
+/// no-fold-literal: `[` dtext `]` (RFC 5322 §3.6.4).
+fn is_no_fold_literal(s: &str) -> bool {
+    s.strip_prefix('[')
+        .and_then(|s| s.strip_suffix(']'))
+        .is_some_and(|d| d.bytes().all(|b| b.is_ascii_graphic() && !b"[]\\".contains(&b)))
+}
+
+fn strip_angles(s: &str) -> &str {
+    let t = s.trim();
+    t.strip_prefix('<').and_then(|t| t.strip_suffix('>')).unwrap_or(t)
+}
+
+/// A `Message-ID`, `In-Reply-To` or `References` identifier,
+/// `id-left@id-right` (RFC 5322 §3.6.4), stored without angle brackets.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct MessageId(String);
+
+impl MessageId {
+    /// Validates `id` (angle brackets optional).
+    ///
+    /// # Errors
+    /// [`Error::InvalidMessageId`] when `id` is not `dot-atom-text@(dot-atom-text / [literal])`.
+    pub fn new(id: &str) -> Result<Self> {
+        let inner = strip_angles(id);
+        let invalid = |reason| Error::InvalidMessageId { input: id.to_owned(), reason };
+        let (left, right) = inner.rsplit_once('@').ok_or_else(|| invalid("no @ (RFC 5322 §3.6.4: id-left \"@\" id-right)"))?;
+        if !is_dot_atom_text(left) {
+            return Err(invalid("the part before @ must be dot-atom-text (RFC 5322 §3.6.4)"));
+        }
+        if !is_dot_atom_text(right) && !is_no_fold_literal(right) {
+            return Err(invalid("the part after @ must be a domain or a [literal] (RFC 5322 §3.6.4)"));
+        }
+        Ok(Self(inner.to_owned()))
+    }
+
+    /// A new unique identifier at `domain` (an ASCII domain or literal).
+    pub(crate) fn generate(rng: &mut Rng, domain: &str) -> Self {
+        let mut id = String::with_capacity(GENERATED_ID_LEN + 1 + domain.len());
+        rng.push_alnum(GENERATED_ID_LEN, &mut id);
+        id.push('@');
+        id.push_str(domain);
+        Self(id)
+    }
+
+    /// The identifier without angle brackets.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for MessageId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{}>", self.0)
+    }
+}
+
+impl fmt::Display for MessageId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{}>", self.0)
+    }
+}
+
+impl std::str::FromStr for MessageId {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Self::new(s)
+    }
+}
+
+/// A Content-ID (RFC 2045 §7, RFC 2392), referenced from HTML as `cid:…`.
+///
+/// RFC 2392 asks for the msg-id form `left@right`; mail clients match the
+/// string, and `logo` or `logo.png` are common in practice, so the part
+/// after `@` is optional here. Stored without angle brackets.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct ContentId(String);
+
+impl ContentId {
+    /// Validates `id` (angle brackets optional).
+    ///
+    /// # Errors
+    /// [`Error::InvalidContentId`] when `id` has characters outside atext,
+    /// `.` and one `@`.
+    pub fn new(id: &str) -> Result<Self> {
+        let inner = strip_angles(id);
+        let invalid = |reason| Error::InvalidContentId { input: id.to_owned(), reason };
+        let ok = match inner.rsplit_once('@') {
+            Some((l, r)) => is_dot_atom_text(l) && (is_dot_atom_text(r) || is_no_fold_literal(r)),
+            None => is_dot_atom_text(inner),
+        };
+        if !ok {
+            return Err(invalid(
+                "a Content-ID is dot-atom-text, optionally @domain (RFC 2392, RFC 5322 §3.6.4)",
+            ));
+        }
+        Ok(Self(inner.to_owned()))
+    }
+
+    pub(crate) fn generate(rng: &mut Rng, domain: &str) -> Self {
+        Self(MessageId::generate(rng, domain).0)
+    }
+
+    /// The identifier without angle brackets, as used after `cid:`.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ContentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{}>", self.0)
+    }
+}
+
+impl fmt::Display for ContentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{}>", self.0)
+    }
+}
+
+impl std::str::FromStr for ContentId {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Self::new(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_ids_are_validated() {
+        assert_eq!(MessageId::new("<abc.123@example.com>").unwrap().as_str(), "abc.123@example.com");
+        assert_eq!(MessageId::new("x@[127.0.0.1]").unwrap().as_str(), "x@[127.0.0.1]");
+        for bad in ["", "no-at", "a b@c", "a@b c", "<a@b", "a@b\r\nBcc: x", "@b", "a@", ".a@b", "a@b..c"] {
+            assert!(MessageId::new(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn content_ids_may_omit_the_domain() {
+        assert_eq!(ContentId::new("logo").unwrap().as_str(), "logo");
+        assert_eq!(ContentId::new("<logo.png@x>").unwrap().as_str(), "logo.png@x");
+        for bad in ["", "a b", "a\nb", "<>", "a@b@c", "图"] {
+            assert!(ContentId::new(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn generated_ids_are_valid_and_seeded() {
+        let a = MessageId::generate(&mut Rng::seeded(9), "example.com");
+        let b = MessageId::generate(&mut Rng::seeded(9), "example.com");
+        assert_eq!(a, b);
+        assert!(MessageId::new(a.as_str()).is_ok());
+        assert_eq!(a.as_str().len(), GENERATED_ID_LEN + "@example.com".len());
+    }
+}

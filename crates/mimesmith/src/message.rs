@@ -1,0 +1,768 @@
+//! [`MessageBuilder`]: the RFC 5322 §3.6 fields, MIME-Version (RFC 2045 §4)
+//! and the standard body layout
+//! `mixed(related(alternative(text, html), inline…), attachments…)`.
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::Read;
+
+use crate::boundary::{self, Exposed};
+use crate::encode::base64::Base64Encoder;
+use crate::encode::charset::Charset;
+use crate::encode::qp::QpMode;
+use crate::encode::{self, BodyKind, Measure, TransferEncoding};
+use crate::error::{Error, Result};
+use crate::header::address::{Address, Group, Mailbox};
+use crate::header::content_type::Disposition;
+use crate::header::date::DateTime;
+use crate::header::message_id::{ContentId, MessageId};
+use crate::header::{HeaderName, sanitize_line_breaks};
+use crate::part::{Body, MultiPart, Part, SinglePart};
+use crate::random::LazyRng;
+use crate::write::FormatOptions;
+
+/// The deepest part tree written; deeper trees are refused (parsers stop
+/// earlier: mail-parser, for one, at about 50 levels).
+pub const MAX_DEPTH: usize = 50;
+
+/// Anything that can stand for one mailbox: a [`Mailbox`], `"Name <a@b>"`,
+/// `"a@b"`, or `("Name", "a@b")`.
+pub trait IntoMailbox {
+    /// Converts, validating.
+    ///
+    /// # Errors
+    /// [`Error::InvalidAddress`].
+    fn into_mailbox(self) -> Result<Mailbox>;
+}
+
+impl IntoMailbox for Mailbox {
+    fn into_mailbox(self) -> Result<Mailbox> {
+        Ok(self)
+    }
+}
+
+impl IntoMailbox for &str {
+    fn into_mailbox(self) -> Result<Mailbox> {
+        Mailbox::parse(self)
+    }
+}
+
+impl IntoMailbox for String {
+    fn into_mailbox(self) -> Result<Mailbox> {
+        Mailbox::parse(&self)
+    }
+}
+
+impl IntoMailbox for (&str, &str) {
+    fn into_mailbox(self) -> Result<Mailbox> {
+        Mailbox::new(self.0, self.1)
+    }
+}
+
+/// Anything that can stand for one address: a mailbox (see
+/// [`IntoMailbox`]) or a [`Group`].
+pub trait IntoAddress {
+    /// Converts, validating.
+    ///
+    /// # Errors
+    /// [`Error::InvalidAddress`].
+    fn into_address(self) -> Result<Address>;
+}
+
+impl IntoAddress for Address {
+    fn into_address(self) -> Result<Address> {
+        Ok(self)
+    }
+}
+
+impl IntoAddress for Group {
+    fn into_address(self) -> Result<Address> {
+        Ok(Address::Group(self))
+    }
+}
+
+impl<T: IntoMailbox> IntoAddress for T {
+    fn into_address(self) -> Result<Address> {
+        self.into_mailbox().map(Address::Mailbox)
+    }
+}
+
+/// The SMTP envelope (RFC 5321 §3.3): who the message is from and every
+/// recipient, Bcc included, each once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Envelope {
+    /// The reverse path: the Sender, or else the first From address.
+    pub from: String,
+    /// Every recipient of To, Cc and Bcc (group members included), in order,
+    /// without duplicates.
+    pub to: Vec<String>,
+}
+
+/// Builds a [`Message`]. Methods that take text never fail; invalid input
+/// given as a string (an address, a header name) is reported by
+/// [`MessageBuilder::build`].
+#[derive(Debug, Default)]
+pub struct MessageBuilder<'a> {
+    from: Vec<Mailbox>,
+    sender: Option<Mailbox>,
+    reply_to: Vec<Address>,
+    to: Vec<Address>,
+    cc: Vec<Address>,
+    bcc: Vec<Address>,
+    subject: Option<String>,
+    date: Option<DateTime>,
+    message_id: Option<MessageId>,
+    in_reply_to: Vec<MessageId>,
+    references: Vec<MessageId>,
+    headers: Vec<(HeaderName, String)>,
+    text: Option<Cow<'a, str>>,
+    html: Option<Cow<'a, str>>,
+    inline: Vec<SinglePart<'a>>,
+    attachments: Vec<SinglePart<'a>>,
+    body: Option<Part<'a>>,
+    options: FormatOptions,
+    error: Option<Error>,
+}
+
+impl<'a> MessageBuilder<'a> {
+    /// An empty builder with default options (UTF-8, no SMTPUTF8, RFC 2047
+    /// compatibility file names on, random identifiers).
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn keep<T>(&mut self, r: Result<T>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.error.get_or_insert(e);
+                None
+            }
+        }
+    }
+
+    /// Adds a From mailbox (RFC 5322 §3.6.2).
+    #[must_use]
+    pub fn from(mut self, mailbox: impl IntoMailbox) -> Self {
+        if let Some(m) = self.keep(mailbox.into_mailbox()) {
+            self.from.push(m);
+        }
+        self
+    }
+
+    /// Sets the Sender (RFC 5322 §3.6.2), needed when From has several mailboxes.
+    #[must_use]
+    pub fn sender(mut self, mailbox: impl IntoMailbox) -> Self {
+        self.sender = self.keep(mailbox.into_mailbox());
+        self
+    }
+
+    /// Adds a Reply-To address (RFC 5322 §3.6.2).
+    #[must_use]
+    pub fn reply_to(mut self, address: impl IntoAddress) -> Self {
+        if let Some(a) = self.keep(address.into_address()) {
+            self.reply_to.push(a);
+        }
+        self
+    }
+
+    /// Adds a To address (RFC 5322 §3.6.3).
+    #[must_use]
+    pub fn to(mut self, address: impl IntoAddress) -> Self {
+        if let Some(a) = self.keep(address.into_address()) {
+            self.to.push(a);
+        }
+        self
+    }
+
+    /// Adds a Cc address (RFC 5322 §3.6.3).
+    #[must_use]
+    pub fn cc(mut self, address: impl IntoAddress) -> Self {
+        if let Some(a) = self.keep(address.into_address()) {
+            self.cc.push(a);
+        }
+        self
+    }
+
+    /// Adds a Bcc address: part of the envelope, never written into the
+    /// message (RFC 5322 §3.6.3 allows either; writing it leaks the list).
+    #[must_use]
+    pub fn bcc(mut self, address: impl IntoAddress) -> Self {
+        if let Some(a) = self.keep(address.into_address()) {
+            self.bcc.push(a);
+        }
+        self
+    }
+
+    /// Sets the Subject (RFC 5322 §3.6.5). Any Unicode; line breaks become
+    /// spaces.
+    #[must_use]
+    pub fn subject(mut self, subject: &str) -> Self {
+        self.subject = Some(sanitize_line_breaks(subject).into_owned());
+        self
+    }
+
+    /// Sets the Date (RFC 5322 §3.6.1); default: when `build` runs.
+    #[must_use]
+    pub fn date(mut self, date: DateTime) -> Self {
+        self.date = Some(date);
+        self
+    }
+
+    /// Sets the Message-ID (RFC 5322 §3.6.4); default: generated, with the
+    /// domain of the first From address.
+    #[must_use]
+    pub fn message_id(mut self, id: &str) -> Self {
+        self.message_id = self.keep(MessageId::new(id));
+        self
+    }
+
+    /// Adds an In-Reply-To identifier (RFC 5322 §3.6.4).
+    #[must_use]
+    pub fn in_reply_to(mut self, id: &str) -> Self {
+        if let Some(id) = self.keep(MessageId::new(id)) {
+            self.in_reply_to.push(id);
+        }
+        self
+    }
+
+    /// Adds a References identifier (RFC 5322 §3.6.4).
+    #[must_use]
+    pub fn references(mut self, id: &str) -> Self {
+        if let Some(id) = self.keep(MessageId::new(id)) {
+            self.references.push(id);
+        }
+        self
+    }
+
+    /// Adds a header. The name is validated (RFC 5322 §2.2) and must not be
+    /// a field the builder writes; the value is unstructured text, RFC 2047
+    /// encoded where needed, line breaks turned into spaces.
+    #[must_use]
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        let name = HeaderName::new(name.to_owned()).and_then(|n| {
+            if n.is_reserved() {
+                Err(Error::InvalidHeaderName {
+                    name: n.as_str().to_owned(),
+                    reason: "the builder writes this field itself; use the matching method",
+                })
+            } else {
+                Ok(n)
+            }
+        });
+        if let Some(n) = self.keep(name) {
+            self.headers.push((n, sanitize_line_breaks(value).into_owned()));
+        }
+        self
+    }
+
+    /// The plain-text body.
+    #[must_use]
+    pub fn text(mut self, text: impl Into<Cow<'a, str>>) -> Self {
+        self.text = Some(text.into());
+        self
+    }
+
+    /// The HTML body.
+    #[must_use]
+    pub fn html(mut self, html: impl Into<Cow<'a, str>>) -> Self {
+        self.html = Some(html.into());
+        self
+    }
+
+    /// Adds an inline part (an image the HTML shows through `cid:`). It goes
+    /// into multipart/related with the text (RFC 2387); without a
+    /// Content-ID, one is generated.
+    #[must_use]
+    pub fn inline(mut self, part: SinglePart<'a>) -> Self {
+        let part = if part.disposition.is_none() { part.disposition(Disposition::Inline) } else { part };
+        self.inline.push(part);
+        self
+    }
+
+    /// Adds an attachment (multipart/mixed, RFC 2046 §5.1.3).
+    #[must_use]
+    pub fn attachment(mut self, part: SinglePart<'a>) -> Self {
+        let part = if part.disposition.is_none() { part.disposition(Disposition::Attachment) } else { part };
+        self.attachments.push(part);
+        self
+    }
+
+    /// Sets the whole body tree, replacing text, html, inline parts and
+    /// attachments.
+    #[must_use]
+    pub fn body(mut self, part: impl Into<Part<'a>>) -> Self {
+        self.body = Some(part.into());
+        self
+    }
+
+    /// Sets the output options.
+    #[must_use]
+    pub fn options(mut self, options: FormatOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The charset of header encoded words and text bodies (default UTF-8).
+    #[must_use]
+    pub fn charset(mut self, charset: Charset) -> Self {
+        self.options = self.options.with_charset(charset);
+        self
+    }
+
+    /// Makes boundaries, Message-ID and Content-IDs reproducible.
+    #[must_use]
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.options = self.options.with_seed(seed);
+        self
+    }
+
+    /// Checks everything, lays the body out, measures every part and
+    /// chooses its encoding, identifiers and boundaries.
+    ///
+    /// # Errors
+    /// The first invalid input: an address, a header name, a charset that
+    /// cannot hold some text, a forced encoding that cannot carry its part,
+    /// a missing file, no From, no recipient.
+    pub fn build(mut self) -> Result<Message<'a>> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        let first_from = self.from.first().ok_or(Error::MissingFrom)?;
+        if self.from.len() > 1 && self.sender.is_none() {
+            return Err(Error::SenderRequired);
+        }
+        if self.to.is_empty() && self.cc.is_empty() && self.bcc.is_empty() {
+            return Err(Error::NoRecipients);
+        }
+        let opts = self.options;
+        let smtputf8 = opts.smtputf8;
+        let domain = if smtputf8 { first_from.email().domain() } else { first_from.email().ascii_domain() }.to_owned();
+
+        // Addresses: a UTF-8 local part needs SMTPUTF8 (RFC 6531).
+        let mut envelope_to = Vec::new();
+        for list in [&self.to, &self.cc, &self.bcc] {
+            for m in list.iter().flat_map(Address::mailboxes) {
+                let s = m.email().to_envelope_string(smtputf8)?;
+                if !envelope_to.contains(&s) {
+                    envelope_to.push(s);
+                }
+            }
+        }
+        for m in self.from.iter().chain(&self.sender).chain(self.reply_to.iter().flat_map(Address::mailboxes)) {
+            m.email().to_envelope_string(smtputf8)?;
+        }
+        let envelope_from = self.sender.as_ref().unwrap_or(first_from).email().to_envelope_string(smtputf8)?;
+
+        let mut rng = LazyRng::new(opts.seed);
+        let message_id = match self.message_id.take() {
+            Some(id) => id,
+            None => MessageId::generate(rng.get(), &domain),
+        };
+        let date = self.date.unwrap_or_else(DateTime::now);
+
+        let root = match self.body.take() {
+            Some(part) => part,
+            None => self.layout(&mut rng, &domain)?,
+        };
+        let mut prepared = prepare(root, &opts)?;
+        assign_boundaries(&mut prepared, &mut rng)?;
+
+        let headers = TopHeaders {
+            from: self.from,
+            sender: self.sender,
+            reply_to: self.reply_to,
+            to: self.to,
+            cc: self.cc,
+            subject: self.subject,
+            date,
+            message_id,
+            in_reply_to: self.in_reply_to,
+            references: self.references,
+            extra: self.headers,
+        };
+        let message = Message {
+            headers,
+            root: prepared,
+            options: opts,
+            envelope: Envelope { from: envelope_from, to: envelope_to },
+        };
+        message.check_header_charset()?;
+        Ok(message)
+    }
+
+    /// `mixed(related(alternative(text, html), inline…), attachments…)`,
+    /// each level with a single child replaced by that child.
+    fn layout(&mut self, rng: &mut LazyRng, domain: &str) -> Result<Part<'a>> {
+        let text = self.text.take().map(SinglePart::plain);
+        let html = self.html.take().map(SinglePart::html);
+        let main: Option<Part<'a>> = match (text, html) {
+            (Some(t), Some(h)) => Some(MultiPart::alternative().part(t).part(h).into()),
+            (Some(t), None) => Some(t.into()),
+            (None, Some(h)) => Some(h.into()),
+            (None, None) => None,
+        };
+        let inline = std::mem::take(&mut self.inline);
+        let related = if inline.is_empty() {
+            main
+        } else {
+            let mut rel = MultiPart::related();
+            if let Some(m) = main {
+                rel = rel.part(m);
+            }
+            for mut p in inline {
+                if p.content_id.is_none() {
+                    p.content_id = Some(ContentId::generate(rng.get(), domain));
+                }
+                rel = rel.part(p);
+            }
+            Some(collapse(rel))
+        };
+        let attachments = std::mem::take(&mut self.attachments);
+        let root = if attachments.is_empty() {
+            related
+        } else {
+            let mut mixed = MultiPart::mixed();
+            if let Some(r) = related {
+                mixed = mixed.part(r);
+            }
+            for a in attachments {
+                mixed = mixed.part(a);
+            }
+            Some(collapse(mixed))
+        };
+        Ok(root.unwrap_or_else(|| SinglePart::plain("").into()))
+    }
+}
+
+/// A multipart with one child is that child.
+fn collapse(m: MultiPart<'_>) -> Part<'_> {
+    if m.parts.len() == 1 {
+        let mut parts = m.parts;
+        if let Some(only) = parts.pop() {
+            return only;
+        }
+        return Part::Multi(MultiPart { parts, ..m });
+    }
+    Part::Multi(m)
+}
+
+/// The top-level fields, validated.
+#[derive(Debug)]
+pub(crate) struct TopHeaders {
+    pub(crate) from: Vec<Mailbox>,
+    pub(crate) sender: Option<Mailbox>,
+    pub(crate) reply_to: Vec<Address>,
+    pub(crate) to: Vec<Address>,
+    pub(crate) cc: Vec<Address>,
+    pub(crate) subject: Option<String>,
+    pub(crate) date: DateTime,
+    pub(crate) message_id: MessageId,
+    pub(crate) in_reply_to: Vec<MessageId>,
+    pub(crate) references: Vec<MessageId>,
+    pub(crate) extra: Vec<(HeaderName, String)>,
+}
+
+/// Where a prepared leaf's bytes come from.
+#[derive(Debug)]
+pub(crate) enum Data<'a> {
+    Mem(Cow<'a, [u8]>),
+    File(std::path::PathBuf),
+    Reader,
+}
+
+/// A leaf, measured, with its encoding chosen.
+#[derive(Debug)]
+pub(crate) struct Leaf<'a> {
+    pub(crate) part: SinglePart<'a>,
+    pub(crate) data: Data<'a>,
+    pub(crate) kind: BodyKind,
+    pub(crate) encoding: TransferEncoding,
+    /// Line endings must be normalised to CRLF while writing.
+    pub(crate) normalize: bool,
+    /// The charset written in Content-Type (text types only).
+    pub(crate) charset: Option<Charset>,
+    /// The exact or estimated encoded length, for sizing output buffers.
+    pub(crate) encoded_len: u64,
+}
+
+/// A multipart, with its boundary.
+#[derive(Debug)]
+pub(crate) struct Multi<'a> {
+    pub(crate) subtype: String,
+    pub(crate) params: Vec<(String, String)>,
+    pub(crate) boundary: String,
+    pub(crate) children: Vec<Prepared<'a>>,
+}
+
+/// A node of the prepared tree.
+#[derive(Debug)]
+pub(crate) enum Prepared<'a> {
+    Leaf(Leaf<'a>),
+    Multi(Multi<'a>),
+}
+
+/// Prepares the tree with an explicit stack (no recursion, so no stack
+/// overflow on a deep tree), refusing trees deeper than [`MAX_DEPTH`].
+fn prepare<'a>(root: Part<'a>, opts: &FormatOptions) -> Result<Prepared<'a>> {
+    struct Frame<'a> {
+        multi: Multi<'a>,
+        pending: std::vec::IntoIter<Part<'a>>,
+    }
+    let mut stack: Vec<Frame<'a>> = Vec::new();
+    let mut next = Some(root);
+    loop {
+        if let Some(part) = next.take() {
+            match part {
+                Part::Single(s) => {
+                    let leaf = Prepared::Leaf(prepare_leaf(s, opts)?);
+                    match stack.last_mut() {
+                        Some(top) => top.multi.children.push(leaf),
+                        None => return Ok(leaf),
+                    }
+                }
+                Part::Multi(m) => {
+                    if m.parts.is_empty() {
+                        return Err(Error::EmptyMultipart { subtype: m.subtype });
+                    }
+                    if stack.len() + 1 >= MAX_DEPTH {
+                        return Err(Error::TooDeep { depth: stack.len() + 1, limit: MAX_DEPTH });
+                    }
+                    let MultiPart { subtype, params, parts } = m;
+                    stack.push(Frame {
+                        multi: Multi { subtype, params, boundary: String::new(), children: Vec::new() },
+                        pending: parts.into_iter(),
+                    });
+                }
+            }
+        }
+        let Some(top) = stack.last_mut() else {
+            return Err(Error::EmptyMultipart { subtype: String::new() });
+        };
+        if let Some(p) = top.pending.next() {
+            next = Some(p);
+            continue;
+        }
+        let Some(done) = stack.pop() else { continue };
+        let mut multi = done.multi;
+        if multi.subtype == "related" && !multi.params.iter().any(|(n, _)| n == "type") {
+            // RFC 2387 §3.1: `type` names the root's media type.
+            let root_type = match multi.children.first() {
+                Some(Prepared::Leaf(l)) => l.part.content_type.essence().to_owned(),
+                Some(Prepared::Multi(m)) => format!("multipart/{}", m.subtype),
+                None => String::new(),
+            };
+            multi.params.insert(0, ("type".into(), root_type));
+        }
+        let node = Prepared::Multi(multi);
+        match stack.last_mut() {
+            Some(parent) => parent.multi.children.push(node),
+            None => return Ok(node),
+        }
+    }
+}
+
+/// How many octets of a file are read per call while measuring or writing it.
+pub(crate) const READ_CHUNK: usize = 57 * 1024;
+
+/// Measures a leaf and chooses (or checks) its transfer encoding.
+fn prepare_leaf<'a>(mut part: SinglePart<'a>, opts: &FormatOptions) -> Result<Leaf<'a>> {
+    if let Some(e) = part.error.take() {
+        return Err(e);
+    }
+    let is_message = part.content_type.is_message();
+    let is_text_type = part.content_type.is_text();
+    let charset = part.charset.unwrap_or(opts.charset);
+    let body = std::mem::replace(&mut part.body, Body::Bytes(Cow::Borrowed(&[])));
+    let describe = part.describe();
+    let (data, kind, written_charset) = match body {
+        Body::Text(text) => {
+            let bytes = charset.encode_cow(text, &|| describe.clone())?;
+            let kind = if is_message { BodyKind::Message } else { BodyKind::Text };
+            (Data::Mem(bytes), kind, (is_text_type && !is_message).then_some(charset))
+        }
+        Body::Bytes(b) => (Data::Mem(b), if is_message { BodyKind::Message } else { BodyKind::Binary }, None),
+        Body::File(path) => (Data::File(path), if is_message { BodyKind::Message } else { BodyKind::Binary }, None),
+        Body::Reader(r) => {
+            part.body = Body::Reader(r);
+            (Data::Reader, if is_message { BodyKind::Message } else { BodyKind::Binary }, None)
+        }
+    };
+    // A text part given as bytes keeps the charset parameter the caller set.
+    let written_charset = written_charset.or(if is_text_type { part.charset } else { None });
+
+    let (measure, total_len) = match &data {
+        Data::Mem(b) => (Some(measure_bytes(b, kind)), b.len() as u64),
+        Data::File(path) => {
+            let (m, len) = measure_file(path, kind)?;
+            (Some(m), len)
+        }
+        Data::Reader => (None, 0),
+    };
+    let encoding = match (measure.as_ref(), part.encoding) {
+        (Some(m), Some(forced)) => {
+            encode::check_forced(m, kind, forced).map_err(|e| Error::EncodingCannotRepresent {
+                encoding: forced,
+                part: part.describe(),
+                reason: e.to_string(),
+            })?;
+            forced
+        }
+        (Some(m), None) => encode::choose(m, kind),
+        (None, forced) => match (kind, forced) {
+            (BodyKind::Message, _) | (_, Some(TransferEncoding::SevenBit | TransferEncoding::EightBit | TransferEncoding::Binary)) => {
+                return Err(Error::UncheckableStream {
+                    part: part.describe(),
+                    encoding: forced.unwrap_or(TransferEncoding::SevenBit),
+                });
+            }
+            (_, Some(f)) => f,
+            (_, None) => TransferEncoding::Base64,
+        },
+    };
+    let normalize = kind != BodyKind::Binary
+        && !matches!(encoding, TransferEncoding::QuotedPrintable)
+        && measure.as_ref().is_none_or(|m| m.bare_lf() > 0 || m.bare_cr() > 0);
+    let encoded_len = measure.as_ref().map_or(0, |m| {
+        let len = if normalize { m.normalized_len() } else { total_len };
+        match encoding {
+            TransferEncoding::Base64 => Base64Encoder::encoded_len(len),
+            TransferEncoding::QuotedPrintable => {
+                m.qp_len(if kind == BodyKind::Binary { QpMode::Binary } else { QpMode::Text })
+            }
+            _ => len,
+        }
+    });
+    Ok(Leaf { part, data, kind, encoding, normalize, charset: written_charset, encoded_len })
+}
+
+/// A binary body is measured only as far as needed: the first octet above
+/// 127 or NUL already rules out 7bit, and that is all `choose` asks of a
+/// binary body (the total length is taken from the data).
+fn measure_bytes(b: &[u8], kind: BodyKind) -> Measure {
+    if kind == BodyKind::Binary {
+        if let Some(i) = b.iter().position(|&c| c >= 0x80 || c == 0) {
+            return Measure::of(b.get(..=i).unwrap_or(b));
+        }
+    }
+    Measure::of(b)
+}
+
+fn measure_file(path: &std::path::Path, kind: BodyKind) -> Result<(Measure, u64)> {
+    let file_err = |source| Error::File { path: path.to_path_buf(), source };
+    let mut file = File::open(path).map_err(file_err)?;
+    let len = file.metadata().map_err(file_err)?.len();
+    let mut m = Measure::new();
+    let mut buf = vec![0u8; READ_CHUNK];
+    loop {
+        let n = file.read(&mut buf).map_err(file_err)?;
+        if n == 0 {
+            break;
+        }
+        let chunk = buf.get(..n).unwrap_or_default();
+        m.update(chunk);
+        if kind == BodyKind::Binary && (m.eight_bit() > 0 || m.nul() > 0) {
+            return Ok((m, len));
+        }
+    }
+    let total = m.len();
+    Ok((m, total))
+}
+
+/// Gives every multipart a boundary found in none of the parts written with
+/// an identity encoding.
+fn assign_boundaries(root: &mut Prepared<'_>, rng: &mut LazyRng) -> Result<()> {
+    let mut count = 0;
+    let mut exposed = Vec::new();
+    let mut stack = vec![&*root];
+    while let Some(node) = stack.pop() {
+        match node {
+            Prepared::Multi(m) => {
+                count += 1;
+                stack.extend(m.children.iter());
+            }
+            Prepared::Leaf(l) if l.encoding.is_identity() => match &l.data {
+                Data::Mem(b) => exposed.push(Exposed::Bytes(b)),
+                Data::File(p) => exposed.push(Exposed::File(p)),
+                Data::Reader => {}
+            },
+            Prepared::Leaf(_) => {}
+        }
+    }
+    if count == 0 {
+        return Ok(());
+    }
+    let mut boundaries = boundary::choose(rng.get(), count, &exposed)?.into_iter();
+    drop(exposed);
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if let Prepared::Multi(m) = node {
+            m.boundary = boundaries.next().unwrap_or_default();
+            // Children in reverse so boundaries follow document order.
+            stack.extend(m.children.iter_mut().rev());
+        }
+    }
+    Ok(())
+}
+
+/// A built message, ready to be written any number of times (except that a
+/// body read from a stream can be written only once).
+#[derive(Debug)]
+pub struct Message<'a> {
+    pub(crate) headers: TopHeaders,
+    pub(crate) root: Prepared<'a>,
+    pub(crate) options: FormatOptions,
+    envelope: Envelope,
+}
+
+impl<'a> Message<'a> {
+    /// A builder.
+    #[must_use]
+    pub fn builder() -> MessageBuilder<'a> {
+        MessageBuilder::new()
+    }
+
+    /// The envelope: the sender and every recipient, Bcc included.
+    #[must_use]
+    pub fn envelope(&self) -> &Envelope {
+        &self.envelope
+    }
+
+    /// The Message-ID (without angle brackets).
+    #[must_use]
+    pub fn message_id(&self) -> &MessageId {
+        &self.headers.message_id
+    }
+
+    /// Checks that every header text fits the header charset, so that
+    /// writing cannot fail on it later.
+    fn check_header_charset(&self) -> Result<()> {
+        let charset = self.options.charset;
+        if charset.is_utf8() {
+            return Ok(());
+        }
+        let h = &self.headers;
+        let check = |text: &str, field: &str| charset.encode(text, &|| field.to_owned()).map(drop);
+        if let Some(s) = &h.subject {
+            check(s, "Subject")?;
+        }
+        for (field, list) in [("Reply-To", &h.reply_to), ("To", &h.to), ("Cc", &h.cc)] {
+            for a in list {
+                if let Address::Group(g) = a {
+                    check(g.name(), field)?;
+                }
+                for m in a.mailboxes() {
+                    check(m.name().unwrap_or_default(), field)?;
+                }
+            }
+        }
+        for m in h.from.iter().chain(&h.sender) {
+            check(m.name().unwrap_or_default(), "From")?;
+        }
+        for (name, value) in &h.extra {
+            check(value, name.as_str())?;
+        }
+        Ok(())
+    }
+}
