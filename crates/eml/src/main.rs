@@ -2,5 +2,5 @@
 //! `eml`: inspect, lint, repair and compose email messages.
 
 fn main() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+    eml::run(std::env::args_os())
 }

@@ -1,0 +1,43 @@
+//! `eml compose SPEC.json [-o OUT]`.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Write};
+use std::path::Path;
+
+use anyhow::Context as _;
+
+use crate::spec::Spec;
+use crate::{CliError, EXIT_OK};
+
+/// Builds the message described by `spec_path` and writes it.
+///
+/// # Errors
+/// [`CliError::Usage`] naming the field for a bad spec; other errors when
+/// the output cannot be written.
+pub fn run(spec_path: &Path, output: Option<&Path>) -> Result<u8, CliError> {
+    let (json, base) = if spec_path == Path::new("-") {
+        let mut s = String::new();
+        io::stdin().read_to_string(&mut s).map_err(|e| CliError::Usage(format!("cannot read the spec from stdin: {e}")))?;
+        (s, std::env::current_dir().unwrap_or_default())
+    } else {
+        let s = std::fs::read_to_string(spec_path)
+            .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", spec_path.display())))?;
+        let base = spec_path.parent().map(Path::to_path_buf).unwrap_or_default();
+        (s, base)
+    };
+    let spec = Spec::from_json(&json).map_err(|e| CliError::Usage(format!("bad spec: {e}")))?;
+    let message = spec.build(&base).map_err(|e| CliError::Usage(format!("bad spec: {e}")))?;
+    match output {
+        Some(path) => {
+            let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+            let mut w = BufWriter::new(file);
+            message.write_to(&mut w).with_context(|| format!("cannot write {}", path.display()))?;
+            w.flush().with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        None => {
+            let stdout = io::stdout();
+            message.write_to(stdout.lock()).context("cannot write to stdout")?;
+        }
+    }
+    Ok(EXIT_OK)
+}
