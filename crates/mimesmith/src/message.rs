@@ -16,7 +16,7 @@ use crate::header::address::{Address, Group, Mailbox};
 use crate::header::content_type::Disposition;
 use crate::header::date::DateTime;
 use crate::header::message_id::{ContentId, MessageId};
-use crate::header::{HeaderName, sanitize_line_breaks};
+use crate::header::{HeaderName, sanitize_cow, sanitize_line_breaks};
 use crate::part::{Body, MultiPart, Part, SinglePart};
 use crate::random::LazyRng;
 use crate::write::FormatOptions;
@@ -109,7 +109,7 @@ pub struct MessageBuilder<'a> {
     to: Vec<Address>,
     cc: Vec<Address>,
     bcc: Vec<Address>,
-    subject: Option<String>,
+    subject: Option<Cow<'a, str>>,
     date: Option<DateTime>,
     message_id: Option<MessageId>,
     in_reply_to: Vec<MessageId>,
@@ -198,8 +198,8 @@ impl<'a> MessageBuilder<'a> {
     /// Sets the Subject (RFC 5322 §3.6.5). Any Unicode; line breaks become
     /// spaces.
     #[must_use]
-    pub fn subject(mut self, subject: &str) -> Self {
-        self.subject = Some(sanitize_line_breaks(subject).into_owned());
+    pub fn subject(mut self, subject: impl Into<Cow<'a, str>>) -> Self {
+        self.subject = Some(sanitize_cow(subject.into()));
         self
     }
 
@@ -341,19 +341,10 @@ impl<'a> MessageBuilder<'a> {
         let domain = if smtputf8 { first_from.email().domain() } else { first_from.email().ascii_domain() }.to_owned();
 
         // Addresses: a UTF-8 local part needs SMTPUTF8 (RFC 6531).
-        let mut envelope_to = Vec::new();
-        for list in [&self.to, &self.cc, &self.bcc] {
-            for m in list.iter().flat_map(Address::mailboxes) {
-                let s = m.email().to_envelope_string(smtputf8)?;
-                if !envelope_to.contains(&s) {
-                    envelope_to.push(s);
-                }
-            }
+        let lists = [&self.to, &self.cc, &self.bcc, &self.reply_to];
+        for m in lists.into_iter().flatten().flat_map(Address::mailboxes).chain(&self.from).chain(&self.sender) {
+            m.email().check(smtputf8)?;
         }
-        for m in self.from.iter().chain(&self.sender).chain(self.reply_to.iter().flat_map(Address::mailboxes)) {
-            m.email().to_envelope_string(smtputf8)?;
-        }
-        let envelope_from = self.sender.as_ref().unwrap_or(first_from).email().to_envelope_string(smtputf8)?;
 
         let mut rng = LazyRng::new(opts.seed);
         let message_id = match self.message_id.take() {
@@ -375,6 +366,7 @@ impl<'a> MessageBuilder<'a> {
             reply_to: self.reply_to,
             to: self.to,
             cc: self.cc,
+            bcc: self.bcc,
             subject: self.subject,
             date,
             message_id,
@@ -382,12 +374,7 @@ impl<'a> MessageBuilder<'a> {
             references: self.references,
             extra: self.headers,
         };
-        let message = Message {
-            headers,
-            root: prepared,
-            options: opts,
-            envelope: Envelope { from: envelope_from, to: envelope_to },
-        };
+        let message = Message { headers, root: prepared, options: opts };
         message.check_header_charset()?;
         Ok(message)
     }
@@ -450,13 +437,15 @@ fn collapse(m: MultiPart<'_>) -> Part<'_> {
 
 /// The top-level fields, validated.
 #[derive(Debug)]
-pub(crate) struct TopHeaders {
+pub(crate) struct TopHeaders<'a> {
     pub(crate) from: Vec<Mailbox>,
     pub(crate) sender: Option<Mailbox>,
     pub(crate) reply_to: Vec<Address>,
     pub(crate) to: Vec<Address>,
     pub(crate) cc: Vec<Address>,
-    pub(crate) subject: Option<String>,
+    /// Not written; kept for the envelope.
+    pub(crate) bcc: Vec<Address>,
+    pub(crate) subject: Option<Cow<'a, str>>,
     pub(crate) date: DateTime,
     pub(crate) message_id: MessageId,
     pub(crate) in_reply_to: Vec<MessageId>,
@@ -575,10 +564,9 @@ fn prepare_leaf<'a>(mut part: SinglePart<'a>, opts: &FormatOptions) -> Result<Le
     let is_text_type = part.content_type.is_text();
     let charset = part.charset.unwrap_or(opts.charset);
     let body = std::mem::replace(&mut part.body, Body::Bytes(Cow::Borrowed(&[])));
-    let describe = part.describe();
     let (data, kind, written_charset) = match body {
         Body::Text(text) => {
-            let bytes = charset.encode_cow(text, &|| describe.clone())?;
+            let bytes = charset.encode_cow(text, &|| part.describe())?;
             let kind = if is_message { BodyKind::Message } else { BodyKind::Text };
             (Data::Mem(bytes), kind, (is_text_type && !is_message).then_some(charset))
         }
@@ -710,10 +698,9 @@ fn assign_boundaries(root: &mut Prepared<'_>, rng: &mut LazyRng) -> Result<()> {
 /// body read from a stream can be written only once).
 #[derive(Debug)]
 pub struct Message<'a> {
-    pub(crate) headers: TopHeaders,
+    pub(crate) headers: TopHeaders<'a>,
     pub(crate) root: Prepared<'a>,
     pub(crate) options: FormatOptions,
-    envelope: Envelope,
 }
 
 impl<'a> Message<'a> {
@@ -723,10 +710,22 @@ impl<'a> Message<'a> {
         MessageBuilder::new()
     }
 
-    /// The envelope: the sender and every recipient, Bcc included.
+    /// The envelope: the sender and every recipient, Bcc included, in ASCII
+    /// form (punycode domains) unless SMTPUTF8 is on.
     #[must_use]
-    pub fn envelope(&self) -> &Envelope {
-        &self.envelope
+    pub fn envelope(&self) -> Envelope {
+        let h = &self.headers;
+        let utf8 = self.options.smtputf8;
+        let addr = |m: &Mailbox| m.email().to_envelope_string(utf8).unwrap_or_else(|_| m.email().to_string());
+        let from = h.sender.as_ref().or(h.from.first()).map(addr).unwrap_or_default();
+        let mut to: Vec<String> = Vec::new();
+        for m in [&h.to, &h.cc, &h.bcc].into_iter().flatten().flat_map(Address::mailboxes) {
+            let a = addr(m);
+            if !to.contains(&a) {
+                to.push(a);
+            }
+        }
+        Envelope { from, to }
     }
 
     /// The Message-ID (without angle brackets).

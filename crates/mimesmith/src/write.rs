@@ -156,6 +156,9 @@ impl Message<'_> {
     /// An upper estimate of the message size: the encoded bodies are exact.
     fn estimated_len(&self) -> usize {
         let mut total = 2 * HEADER_ESTIMATE;
+        if let Prepared::Leaf(l) = &self.root {
+            return total + usize::try_from(l.encoded_len).unwrap_or(0);
+        }
         let mut stack = vec![&self.root];
         while let Some(node) = stack.pop() {
             total += HEADER_ESTIMATE;

@@ -17,12 +17,14 @@ pub const MAX_DOMAIN: usize = 255;
 /// An addr-spec, `local@domain` (RFC 5322 §3.4.1), validated when built.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct EmailAddress {
-    /// The local part, unquoted.
-    local: String,
-    /// The domain as given.
-    domain: String,
-    /// The domain in ASCII: punycode A-labels for an IDN (RFC 5890 §2.3.2.1).
-    ascii_domain: String,
+    /// The unquoted local part, `@`, and the domain as given, in one string
+    /// (one allocation per address).
+    text: String,
+    /// The position of the `@` that separates them.
+    at: usize,
+    /// The domain in ASCII when it differs from the domain as given:
+    /// punycode A-labels for an IDN (RFC 5890 §2.3.2.1).
+    ascii_domain: Option<Box<str>>,
 }
 
 impl EmailAddress {
@@ -61,8 +63,7 @@ impl EmailAddress {
     /// # Errors
     /// [`Error::InvalidAddress`] saying what is wrong.
     pub fn from_parts(local: &str, domain: &str) -> Result<Self> {
-        let input = format!("{local}@{domain}");
-        let invalid = |reason: &str| Error::InvalidAddress { input: input.clone(), reason: reason.to_owned() };
+        let invalid = |reason: &str| Error::InvalidAddress { input: format!("{local}@{domain}"), reason: reason.to_owned() };
         if local.is_empty() {
             return Err(invalid("the local part is empty"));
         }
@@ -72,37 +73,41 @@ impl EmailAddress {
         if local.chars().any(char::is_control) {
             return Err(invalid("control characters (CR, LF, NUL, …) cannot appear in an address"));
         }
-        let ascii_domain = ascii_domain(domain).map_err(|r| invalid(&r))?;
-        Ok(Self { local: local.to_owned(), domain: domain.to_owned(), ascii_domain })
+        let ascii = ascii_domain(domain).map_err(|r| invalid(&r))?;
+        let mut text = String::with_capacity(local.len() + 1 + domain.len());
+        text.push_str(local);
+        text.push('@');
+        text.push_str(domain);
+        Ok(Self { text, at: local.len(), ascii_domain: ascii.map(String::into_boxed_str) })
     }
 
     /// The local part, unquoted.
     #[must_use]
     pub fn local_part(&self) -> &str {
-        &self.local
+        self.text.get(..self.at).unwrap_or_default()
     }
 
     /// The domain as given.
     #[must_use]
     pub fn domain(&self) -> &str {
-        &self.domain
+        self.text.get(self.at + 1..).unwrap_or_default()
     }
 
     /// The domain in ASCII (punycode for an internationalized name).
     #[must_use]
     pub fn ascii_domain(&self) -> &str {
-        &self.ascii_domain
+        self.ascii_domain.as_deref().unwrap_or_else(|| self.domain())
     }
 
     /// True when the local part is ASCII: the address can travel without
     /// SMTPUTF8 (RFC 6531 §3.2).
     #[must_use]
     pub fn is_ascii_local(&self) -> bool {
-        self.local.is_ascii()
+        self.local_part().is_ascii()
     }
 
     fn local_is_dot_atom(&self) -> bool {
-        is_dot_atom(&self.local)
+        is_dot_atom(self.local_part())
     }
 
     /// The addr-spec as written in a header: the local part quoted when it
@@ -126,19 +131,20 @@ impl EmailAddress {
     }
 
     fn written_len(&self, utf8: bool) -> usize {
-        let local = if self.local_is_dot_atom() {
-            self.local.len()
+        let local = self.local_part();
+        let local_len = if self.local_is_dot_atom() {
+            local.len()
         } else {
-            self.local.len() + 2 + self.local.bytes().filter(|b| matches!(b, b'"' | b'\\')).count()
+            local.len() + 2 + local.bytes().filter(|b| matches!(b, b'"' | b'\\')).count()
         };
-        local + 1 + if utf8 { self.domain.len() } else { self.ascii_domain.len() }
+        local_len + 1 + if utf8 { self.domain().len() } else { self.ascii_domain().len() }
     }
 
     /// Whether the address can be written: a UTF-8 local part needs `utf8`.
-    fn check(&self, utf8: bool) -> Result<()> {
+    pub(crate) fn check(&self, utf8: bool) -> Result<()> {
         if !utf8 && !self.is_ascii_local() {
             return Err(Error::InvalidAddress {
-                input: format!("{}@{}", self.local, self.domain),
+                input: self.text.clone(),
                 reason: "a non-ASCII local part needs the SMTPUTF8 option (RFC 6531, RFC 6532)".to_owned(),
             });
         }
@@ -152,11 +158,12 @@ impl EmailAddress {
     }
 
     fn write_unchecked(&self, out: &mut Vec<u8>, utf8: bool) {
+        let local = self.local_part();
         if self.local_is_dot_atom() {
-            out.extend_from_slice(self.local.as_bytes());
+            out.extend_from_slice(local.as_bytes());
         } else {
             out.push(b'"');
-            for b in self.local.bytes() {
+            for b in local.bytes() {
                 if matches!(b, b'"' | b'\\') {
                     out.push(b'\\');
                 }
@@ -165,7 +172,7 @@ impl EmailAddress {
             out.push(b'"');
         }
         out.push(b'@');
-        out.extend_from_slice(if utf8 { self.domain.as_bytes() } else { self.ascii_domain.as_bytes() });
+        out.extend_from_slice(if utf8 { self.domain() } else { self.ascii_domain() }.as_bytes());
     }
 }
 
@@ -193,8 +200,8 @@ fn unquote(s: &str) -> Option<(String, &str)> {
     None
 }
 
-/// Validates a domain and returns its ASCII form.
-fn ascii_domain(domain: &str) -> std::result::Result<String, String> {
+/// Validates a domain and returns its ASCII form when it differs.
+fn ascii_domain(domain: &str) -> std::result::Result<Option<String>, String> {
     if domain.is_empty() {
         return Err("the domain is empty".into());
     }
@@ -206,28 +213,28 @@ fn ascii_domain(domain: &str) -> std::result::Result<String, String> {
         let ok = inner
             .strip_suffix(']')
             .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_graphic() && !b"[]\\".contains(&b)));
-        return if ok { Ok(domain.to_owned()) } else { Err("malformed domain literal".into()) };
+        return if ok { Ok(None) } else { Err("malformed domain literal".into()) };
     }
     if domain.is_ascii() {
         let ok = domain
             .split('.')
             .all(|label| !label.is_empty() && label.chars().all(|c| is_atext(c, false)));
         return if ok {
-            Ok(domain.to_owned())
+            Ok(None)
         } else {
             Err("the domain is not a dot-atom (RFC 5322 §3.4.1)".into())
         };
     }
     // An internationalized domain name: UTS #46 processing to A-labels.
     match idna::domain_to_ascii(domain) {
-        Ok(ascii) if !ascii.is_empty() && ascii.len() <= MAX_DOMAIN => Ok(ascii),
+        Ok(ascii) if !ascii.is_empty() && ascii.len() <= MAX_DOMAIN => Ok(Some(ascii)),
         _ => Err("not a valid internationalized domain name (UTS #46)".into()),
     }
 }
 
 impl fmt::Debug for EmailAddress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "EmailAddress({}@{})", self.local, self.domain)
+        write!(f, "EmailAddress({})", self.text)
     }
 }
 

@@ -1,5 +1,6 @@
 //! Media types (RFC 2045 §5.1, RFC 2046) and content dispositions (RFC 2183).
 
+use std::borrow::Cow;
 use std::fmt;
 
 use crate::error::{Error, Result};
@@ -16,7 +17,7 @@ pub(crate) fn is_token(s: &str) -> bool {
 /// subtype are stored in lower case (they are case-insensitive).
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct ContentType {
-    essence: String,
+    essence: Cow<'static, str>,
     slash: usize,
     params: Vec<(String, String)>,
 }
@@ -55,7 +56,7 @@ impl ContentType {
             });
         }
         Ok(Self {
-            essence: format!("{}/{}", main.to_ascii_lowercase(), sub.to_ascii_lowercase()),
+            essence: Cow::Owned(format!("{}/{}", main.to_ascii_lowercase(), sub.to_ascii_lowercase())),
             slash: main.len(),
             params: Vec::new(),
         })
@@ -70,7 +71,7 @@ impl ContentType {
     pub fn with_param(mut self, name: &str, value: &str) -> Result<Self> {
         if !is_token(name) || name.contains(['*', '\'', '%']) {
             return Err(Error::InvalidContentType {
-                input: format!("{}; {name}=…", self.essence),
+                input: format!("{}; {name}=…", self.essence()),
                 reason: "a parameter name must be a token without * ' % (RFC 2231 §7)",
             });
         }
@@ -86,25 +87,25 @@ impl ContentType {
     /// `text/plain`.
     #[must_use]
     pub fn text_plain() -> Self {
-        Self { essence: "text/plain".into(), slash: 4, params: Vec::new() }
+        Self { essence: Cow::Borrowed("text/plain"), slash: 4, params: Vec::new() }
     }
 
     /// `text/html`.
     #[must_use]
     pub fn text_html() -> Self {
-        Self { essence: "text/html".into(), slash: 4, params: Vec::new() }
+        Self { essence: Cow::Borrowed("text/html"), slash: 4, params: Vec::new() }
     }
 
     /// `application/octet-stream`.
     #[must_use]
     pub fn octet_stream() -> Self {
-        Self { essence: "application/octet-stream".into(), slash: 11, params: Vec::new() }
+        Self { essence: Cow::Borrowed("application/octet-stream"), slash: 11, params: Vec::new() }
     }
 
     /// `message/rfc822`.
     #[must_use]
     pub fn message_rfc822() -> Self {
-        Self { essence: "message/rfc822".into(), slash: 7, params: Vec::new() }
+        Self { essence: Cow::Borrowed("message/rfc822"), slash: 7, params: Vec::new() }
     }
 
     /// The media type guessed from a file name's extension (mime_guess), or
@@ -168,7 +169,7 @@ impl ContentType {
     /// is never base64 or quoted-printable.
     #[must_use]
     pub fn is_message(&self) -> bool {
-        matches!(self.essence.as_str(), "message/rfc822" | "message/global")
+        matches!(self.essence(), "message/rfc822" | "message/global")
     }
 }
 

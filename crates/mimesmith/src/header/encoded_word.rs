@@ -311,9 +311,12 @@ struct Token {
     encode: bool,
 }
 
-fn tokens(text: &str, smtputf8: bool) -> Vec<Token> {
+/// Tokens of a header value; most values have few words, kept on the stack.
+type Tokens = smallvec::SmallVec<[Token; 24]>;
+
+fn tokens(text: &str, smtputf8: bool) -> Tokens {
     let b = text.as_bytes();
-    let mut out = Vec::new();
+    let mut out = Tokens::new();
     let mut i = 0;
     while i < b.len() {
         let ws_start = i;

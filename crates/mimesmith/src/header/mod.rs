@@ -161,6 +161,18 @@ pub fn sanitize_line_breaks(value: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// [`sanitize_line_breaks`] for a value that may be borrowed.
+#[must_use]
+pub fn sanitize_cow(value: Cow<'_, str>) -> Cow<'_, str> {
+    match value {
+        Cow::Borrowed(b) => sanitize_line_breaks(b),
+        Cow::Owned(o) => match sanitize_line_breaks(&o) {
+            Cow::Borrowed(_) => Cow::Owned(o),
+            Cow::Owned(fixed) => Cow::Owned(fixed),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
