@@ -259,7 +259,7 @@ impl Spec {
             }
         }
         if let Some(s) = &self.subject {
-            b = b.subject(s);
+            b = b.subject(s.clone());
         }
         if let Some(d) = &self.date {
             b = b.date(DateTime::parse_rfc3339(d).map_err(|e| err("date", e))?);
