@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use eml::spec::Spec;
+use mimesmith::spec::Spec;
 use mimesmith_tests::{bless, files_ending, testdata};
 
 fn build(spec_path: &Path) -> Vec<u8> {

@@ -4,7 +4,6 @@
 
 pub mod cli;
 pub mod cmd;
-pub mod spec;
 
 use std::ffi::OsString;
 use std::io::Write;

@@ -39,6 +39,8 @@ pub mod header;
 mod message;
 mod part;
 mod random;
+#[cfg(feature = "spec")]
+pub mod spec;
 mod write;
 
 pub use encode::TransferEncoding;

@@ -487,6 +487,7 @@ pub(crate) struct Multi<'a> {
 
 /// A node of the prepared tree.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant, reason = "one node per part, built once; a Box would add an allocation per part")]
 pub(crate) enum Prepared<'a> {
     Leaf(Leaf<'a>),
     Multi(Multi<'a>),
@@ -629,10 +630,10 @@ fn prepare_leaf<'a>(mut part: SinglePart<'a>, opts: &FormatOptions) -> Result<Le
 /// 127 or NUL already rules out 7bit, and that is all `choose` asks of a
 /// binary body (the total length is taken from the data).
 fn measure_bytes(b: &[u8], kind: BodyKind) -> Measure {
-    if kind == BodyKind::Binary {
-        if let Some(i) = b.iter().position(|&c| c >= 0x80 || c == 0) {
-            return Measure::of(b.get(..=i).unwrap_or(b));
-        }
+    if kind == BodyKind::Binary
+        && let Some(i) = b.iter().position(|&c| c >= 0x80 || c == 0)
+    {
+        return Measure::of(b.get(..=i).unwrap_or(b));
     }
     Measure::of(b)
 }

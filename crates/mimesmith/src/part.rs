@@ -343,6 +343,7 @@ impl<'a> MultiPart<'a> {
 
 /// A node of the MIME tree.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant, reason = "one node per part, built once; a Box would add an allocation per part")]
 pub enum Part<'a> {
     /// A leaf.
     Single(SinglePart<'a>),

@@ -115,11 +115,11 @@ struct Out<'w> {
 
 impl Out<'_> {
     fn maybe_flush(&mut self) -> io::Result<()> {
-        if let Some(sink) = self.sink.as_mut() {
-            if self.buf.len() >= FLUSH_AT {
-                sink.write_all(&self.buf)?;
-                self.buf.clear();
-            }
+        if let Some(sink) = self.sink.as_mut()
+            && self.buf.len() >= FLUSH_AT
+        {
+            sink.write_all(&self.buf)?;
+            self.buf.clear();
         }
         Ok(())
     }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::Context as _;
 
-use crate::spec::Spec;
+use mimesmith::spec::Spec;
 use crate::{CliError, EXIT_OK};
 
 /// Builds the message described by `spec_path` and writes it.

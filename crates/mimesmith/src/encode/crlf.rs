@@ -6,7 +6,6 @@ impl CrlfNormalizer {
     pub(crate) fn update(&mut self, input: &[u8], out: &mut Vec<u8>) {
         for &b in input {
             match b { b'\n' => { out.extend_from_slice(b"\r\n"); } b'\r' => { if self.cr { out.extend_from_slice(b"\r\n"); } } _ => { if self.cr { out.extend_from_slice(b"\r\n"); } out.push(b); } }
-            if self.cr && b == b'\n' { } 
             self.cr = b == b'\r';
         }
     }

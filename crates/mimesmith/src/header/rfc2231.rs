@@ -318,7 +318,7 @@ mod tests {
                         p.as_bytes().to_vec()
                     } else {
                         let mut b = vec![u8::from_str_radix(&p[..2], 16).unwrap()];
-                        b.extend_from_slice(p[2..].as_bytes());
+                        b.extend_from_slice(&p.as_bytes()[2..]);
                         b
                     }
                 })

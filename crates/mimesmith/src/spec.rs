@@ -1,11 +1,13 @@
-//! The JSON spec of `eml compose`: a message described as data, turned into
-//! a [`mimesmith::MessageBuilder`]. Unknown fields are errors; every error
-//! names the field it comes from (`to[1]`, `body.parts[0].base64`).
+//! A message described as data (feature `spec`): the JSON spec of
+//! `eml compose`, the input the property tests generate, and the structure
+//! fuzz targets derive. [`Spec::build`] turns it into a [`Message`]. Unknown
+//! fields are errors; every error names the field it comes from (`to[1]`,
+//! `body.parts[0].base64`).
 
 use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
-use mimesmith::{
+use crate::{
     Body, Charset, ContentId, ContentType, DateTime, Disposition, FormatOptions, Group, Mailbox, Message,
     MessageBuilder, MultiPart, Part, SinglePart, TransferEncoding,
 };
@@ -309,8 +311,8 @@ fn unknown_field(msg: &str) -> Option<String> {
 }
 
 /// The spec field an error from `build` belongs to.
-fn field_of(e: &mimesmith::Error) -> &'static str {
-    use mimesmith::Error as E;
+fn field_of(e: &crate::Error) -> &'static str {
+    use crate::Error as E;
     match e {
         E::MissingFrom => "from",
         E::SenderRequired => "sender",
@@ -334,7 +336,7 @@ fn check<'a>(
 ) -> Result<MessageBuilder<'a>, SpecError> {
     match value {
         Some(v) => {
-            mimesmith::MessageId::new(v).map_err(|e| err(field, e))?;
+            crate::MessageId::new(v).map_err(|e| err(field, e))?;
             Ok(set(b, v))
         }
         None => Ok(b),
@@ -342,7 +344,7 @@ fn check<'a>(
 }
 
 fn check_header<'a>(b: MessageBuilder<'a>, name: &str, value: &str, field: &str) -> Result<MessageBuilder<'a>, SpecError> {
-    let n = mimesmith::HeaderName::new(name.to_owned()).map_err(|e| err(field, e))?;
+    let n = crate::HeaderName::new(name.to_owned()).map_err(|e| err(field, e))?;
     if n.is_reserved() {
         return Err(err(field, format!("{name} is written by the builder; use the matching spec field")));
     }
@@ -361,7 +363,7 @@ fn mailbox(a: &AddressSpec, field: &str) -> Result<Mailbox, SpecError> {
     }
 }
 
-fn address(a: &AddressSpec, field: &str) -> Result<mimesmith::Address, SpecError> {
+fn address(a: &AddressSpec, field: &str) -> Result<crate::Address, SpecError> {
     match a {
         AddressSpec::Group { group, members } => {
             let members = members
