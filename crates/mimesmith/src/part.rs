@@ -89,7 +89,7 @@ impl<'a> SinglePart<'a> {
             }
         }
         if let Some(name) = ct.remove_param("name") {
-            part.filename = Some(name);
+            part.filename = clean_filename(&name);
         }
         if ct.is_multipart() {
             part.error = Some(Error::InvalidContentType {
@@ -123,9 +123,10 @@ impl<'a> SinglePart<'a> {
     /// the file name's extension (set another with [`SinglePart::content_type`]).
     #[must_use]
     pub fn attachment(filename: &str, body: Body<'a>) -> Self {
-        Self::new(ContentType::guess_from_filename(filename), body)
+        let clean = clean_filename(filename).unwrap_or_default();
+        Self::new(ContentType::guess_from_filename(&clean), body)
             .disposition(Disposition::Attachment)
-            .filename(filename)
+            .filename(&clean)
     }
 
     /// An attachment read from `path` when the message is written; its file
@@ -195,11 +196,12 @@ impl<'a> SinglePart<'a> {
 
     /// The file name, written as RFC 2231 `filename*` (plus the RFC 2047
     /// compatibility form when enabled) and as the Content-Type `name`.
-    /// Line breaks become spaces; an empty name means none.
+    /// Line breaks become spaces and leading and trailing whitespace is
+    /// removed (parsers strip it, Python's `get_filename` among them, and
+    /// Windows cannot keep it); an empty name means none.
     #[must_use]
     pub fn filename(mut self, filename: &str) -> Self {
-        let name = sanitize_line_breaks(filename).into_owned();
-        self.filename = (!name.is_empty()).then_some(name);
+        self.filename = clean_filename(filename);
         self
     }
 
@@ -255,6 +257,15 @@ impl<'a> SinglePart<'a> {
             None => self.content_type.essence().to_owned(),
         }
     }
+}
+
+/// A file name as the builder writes it: line breaks become spaces, outer
+/// whitespace is removed, and an empty result means no name.
+#[must_use]
+pub fn clean_filename(name: &str) -> Option<String> {
+    let name = sanitize_line_breaks(name);
+    let trimmed = name.trim_matches([' ', '\t']);
+    (!trimmed.is_empty()).then(|| trimmed.to_owned())
 }
 
 /// A multipart (RFC 2046 §5.1): one or more parts under one boundary.

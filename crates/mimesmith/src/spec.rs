@@ -371,7 +371,7 @@ fn address(a: &AddressSpec, field: &str) -> Result<crate::Address, SpecError> {
                 .enumerate()
                 .map(|(i, m)| mailbox(m, &format!("{field}.members[{i}]")))
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok(Group::new(group, members).into())
+            Ok(Group::new(group, members).map_err(|e| err(field, e))?.into())
         }
         other => mailbox(other, field).map(Into::into),
     }
@@ -422,9 +422,11 @@ fn resolve(base: &Path, f: &str) -> PathBuf {
 
 fn attachment(a: &AttachmentSpec, field: &str, base: &Path, disposition: Disposition) -> Result<SinglePart<'static>, SpecError> {
     let body = content(a.text.as_ref(), a.base64.as_ref(), a.file.as_ref(), field, base)?;
-    let filename = a.filename.clone().or_else(|| {
-        a.file.as_ref().and_then(|f| Path::new(f).file_name()).map(|n| n.to_string_lossy().into_owned())
-    });
+    let filename = a
+        .filename
+        .clone()
+        .or_else(|| a.file.as_ref().and_then(|f| Path::new(f).file_name()).map(|n| n.to_string_lossy().into_owned()))
+        .and_then(|n| crate::clean_filename(&n));
     let ct = match &a.content_type {
         Some(ct) => ContentType::parse(ct).map_err(|e| err(format!("{field}.content_type"), e))?,
         None => filename.as_deref().map_or_else(ContentType::octet_stream, ContentType::guess_from_filename),
@@ -494,9 +496,11 @@ fn leaf(l: &LeafSpec, field: &str, base: &Path) -> Result<SinglePart<'static>, S
             other => return Err(err(format!("{field}.disposition"), format!("{other:?} is not inline or attachment"))),
         });
     }
-    let filename = l.filename.clone().or_else(|| {
-        l.file.as_ref().and_then(|f| Path::new(f).file_name()).map(|n| n.to_string_lossy().into_owned())
-    });
+    let filename = l
+        .filename
+        .clone()
+        .or_else(|| l.file.as_ref().and_then(|f| Path::new(f).file_name()).map(|n| n.to_string_lossy().into_owned()))
+        .and_then(|n| crate::clean_filename(&n));
     if let Some(n) = &filename {
         part = part.filename(n);
     }

@@ -6,7 +6,7 @@ use std::fmt;
 
 use super::encoded_word::{PhraseForm, is_atext, write_phrase};
 use super::fold::Folder;
-use super::{HeaderStyle, sanitize_line_breaks};
+use super::HeaderStyle;
 use crate::error::{Error, Result};
 
 /// A local part is at most 64 octets (RFC 5321 §4.5.3.1.1).
@@ -261,13 +261,14 @@ pub struct Mailbox {
 }
 
 impl Mailbox {
-    /// A mailbox with a display name of any Unicode. Line breaks in the name
-    /// become spaces (see [`sanitize_line_breaks`]); an empty name means none.
+    /// A mailbox with a display name of any Unicode, normalised by
+    /// [`normalize_display_name`]; an empty name means none.
     ///
     /// # Errors
-    /// [`Error::InvalidAddress`] when `email` is not a valid address.
+    /// [`Error::InvalidAddress`] when `email` is not a valid address or the
+    /// name holds a control character.
     pub fn new(name: impl AsRef<str>, email: &str) -> Result<Self> {
-        Ok(Self::from_address(Some(name.as_ref()), EmailAddress::new(email)?))
+        Self::from_address(Some(name.as_ref()), EmailAddress::new(email)?)
     }
 
     /// A mailbox without a display name.
@@ -275,14 +276,22 @@ impl Mailbox {
     /// # Errors
     /// [`Error::InvalidAddress`] when `email` is not a valid address.
     pub fn address_only(email: &str) -> Result<Self> {
-        Ok(Self::from_address(None, EmailAddress::new(email)?))
+        Self::from_address(None, EmailAddress::new(email)?)
     }
 
     /// A mailbox from a validated address.
-    #[must_use]
-    pub fn from_address(name: Option<&str>, email: EmailAddress) -> Self {
-        let name = name.map(|n| sanitize_line_breaks(n).into_owned()).filter(|n| !n.is_empty());
-        Self { name, email }
+    ///
+    /// # Errors
+    /// [`Error::InvalidAddress`] when the name holds a control character.
+    pub fn from_address(name: Option<&str>, email: EmailAddress) -> Result<Self> {
+        let name = match name {
+            Some(n) => normalize_display_name(n).map_err(|reason| Error::InvalidAddress {
+                input: format!("{n} <{email}>"),
+                reason: reason.to_owned(),
+            })?,
+            None => None,
+        };
+        Ok(Self { name, email })
     }
 
     /// Parses `Display Name <local@domain>`, `"Quoted, Name" <local@domain>`
@@ -310,11 +319,11 @@ impl Mailbox {
                 Error::InvalidAddress { reason, .. } => invalid(&reason),
                 other => other,
             })?;
-            Ok(Self::from_address(Some(&name), email))
+            Self::from_address(Some(&name), email)
         } else if t.contains('<') {
             Err(invalid("'<' without '>'"))
         } else {
-            Ok(Self::from_address(None, EmailAddress::new(t)?))
+            Self::from_address(None, EmailAddress::new(t)?)
         }
     }
 
@@ -361,10 +370,15 @@ pub struct Group {
 }
 
 impl Group {
-    /// A group; line breaks in the name become spaces.
-    #[must_use]
-    pub fn new(name: &str, members: Vec<Mailbox>) -> Self {
-        Self { name: sanitize_line_breaks(name).into_owned(), members }
+    /// A group; its name is normalised like a display name.
+    ///
+    /// # Errors
+    /// [`Error::InvalidAddress`] when the name is empty (after
+    /// normalisation) or holds a control character.
+    pub fn new(name: &str, members: Vec<Mailbox>) -> Result<Self> {
+        let invalid = |reason: &str| Error::InvalidAddress { input: format!("{name}:;"), reason: reason.to_owned() };
+        let name = normalize_display_name(name).map_err(invalid)?.ok_or_else(|| invalid("a group needs a name (RFC 5322 §3.4)"))?;
+        Ok(Self { name, members })
     }
 
     /// The group's display name.
@@ -409,6 +423,34 @@ impl From<Group> for Address {
     fn from(g: Group) -> Self {
         Self::Group(g)
     }
+}
+
+/// A display name as the builder writes it: line breaks and tabs become
+/// spaces, runs of spaces become one, and outer spaces are removed (in a
+/// phrase, whitespace means one space, RFC 5322 §3.2.2, and parsers such as
+/// Python's collapse it even inside encoded words). `None` for an empty name.
+///
+/// # Errors
+/// A reason when the name holds a control character (C0, DEL, C1), which a
+/// display name cannot carry readably (Python flags them as defects).
+pub fn normalize_display_name(name: &str) -> std::result::Result<Option<String>, &'static str> {
+    let mut out = String::with_capacity(name.len());
+    let mut pending_space = false;
+    for c in name.chars() {
+        if matches!(c, ' ' | '\t' | '\r' | '\n') {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if c.is_control() {
+            return Err("a display name cannot contain control characters");
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        out.push(c);
+    }
+    Ok((!out.is_empty()).then_some(out))
 }
 
 /// Writes one mailbox, its first token preceded by `ws`.
@@ -550,9 +592,9 @@ mod tests {
         let b = Mailbox::parse("li@example.cn").unwrap();
         let s = field(&[a.clone().into(), b.clone().into()], false).unwrap();
         assert_eq!(s, "To: =?UTF-8?B?5byg5LiJ?= <zhang@example.cn>, li@example.cn\r\n");
-        let g = Group::new("undisclosed-recipients", vec![]);
+        let g = Group::new("undisclosed-recipients", vec![]).unwrap();
         assert_eq!(field(&[g.into()], false).unwrap(), "To: undisclosed-recipients:;\r\n");
-        let g = Group::new("项目组", vec![a, b]);
+        let g = Group::new("项目组", vec![a, b]).unwrap();
         let s = field(&[g.into()], false).unwrap();
         assert!(s.starts_with("To: =?UTF-8?B?6aG555uu57uE?= : =?UTF-8?B?5byg5LiJ?= <zhang@example.cn>,"), "{s}");
         assert!(s.ends_with("li@example.cn;\r\n"), "{s}");
@@ -568,6 +610,16 @@ mod tests {
             assert!(line.len() <= 78, "{line}");
         }
         assert_eq!(s.matches('@').count(), 40);
+    }
+
+    #[test]
+    fn display_names_are_normalised_and_controls_refused() {
+        assert_eq!(normalize_display_name("  a \t\r\n b  ").unwrap().as_deref(), Some("a b"));
+        assert_eq!(normalize_display_name(" \t ").unwrap(), None);
+        assert!(normalize_display_name("nul\0").is_err());
+        assert!(Mailbox::new("bell\u{7}", "a@example.com").is_err());
+        assert!(Group::new("  ", vec![]).is_err());
+        assert_eq!(normalize_display_name("\u{3000}全角\u{a0}nbsp").unwrap().as_deref(), Some("\u{3000}全角\u{a0}nbsp"));
     }
 
     #[test]

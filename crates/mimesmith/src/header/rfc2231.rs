@@ -77,7 +77,9 @@ pub(crate) fn write_param(
     context: &dyn Fn() -> String,
 ) -> Result<()> {
     let raw_ok = |c: char| c == ' ' || c.is_ascii_graphic() || (ps.header.smtputf8 && !c.is_ascii() && !c.is_control());
-    let plain = value.chars().all(raw_ok);
+    // A value containing `=?` would be decoded as an encoded word by
+    // parsers that decode inside quotes; percent-encoding keeps it literal.
+    let plain = value.chars().all(raw_ok) && !value.contains("=?");
     if plain && !always_quote && is_token(value) && value.len() <= MAX_LITERAL_WORD {
         f.glue(b";");
         f.push_with(b" ", name.len() + 1 + value.len(), |out| {
@@ -337,6 +339,12 @@ mod tests {
         }
         assert_eq!(decode_2231(&s, "filename"), name);
         assert!(!s.contains("=?"));
+    }
+
+    #[test]
+    fn encoded_word_lookalikes_are_percent_encoded() {
+        let s = disposition("=?UTF-8?B?5byg?=", false);
+        assert!(s.contains("filename*=UTF-8''%3D%3FUTF-8%3FB%3F5byg%3F%3D"), "{s}");
     }
 
     #[test]
