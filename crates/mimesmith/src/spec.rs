@@ -31,6 +31,7 @@ fn err(field: impl Into<String>, message: impl std::fmt::Display) -> SpecError {
 /// `{"group": "…", "members": [MAILBOX]}` where a list of addresses is
 /// expected.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(untagged, deny_unknown_fields)]
 pub enum AddressSpec {
     /// `"Display Name <local@domain>"` or `"local@domain"`.
@@ -55,6 +56,7 @@ pub enum AddressSpec {
 
 /// An attachment or inline part.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub struct AttachmentSpec {
     /// The file name shown to the recipient.
@@ -82,6 +84,7 @@ pub struct AttachmentSpec {
 
 /// A node of an arbitrary body tree.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(untagged)]
 pub enum NodeSpec {
     /// `{"multipart": "mixed", "parts": [...]}`.
@@ -92,6 +95,7 @@ pub enum NodeSpec {
 
 /// A multipart node.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub struct MultiSpec {
     /// The subtype: mixed, alternative, related, digest, …
@@ -102,6 +106,7 @@ pub struct MultiSpec {
 
 /// A leaf node.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub struct LeafSpec {
     /// The media type.
@@ -134,6 +139,7 @@ pub struct LeafSpec {
 
 /// The whole spec.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
     /// The author (required).

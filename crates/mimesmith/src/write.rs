@@ -98,11 +98,11 @@ impl FormatOptions {
         self.smtputf8
     }
 
-    fn header_style(&self) -> HeaderStyle {
+    pub(crate) fn header_style(&self) -> HeaderStyle {
         HeaderStyle { charset: self.charset, smtputf8: self.smtputf8 }
     }
 
-    fn param_style(&self) -> ParamStyle {
+    pub(crate) fn param_style(&self) -> ParamStyle {
         ParamStyle { header: self.header_style(), rfc2047_compat: self.rfc2047_params && !self.smtputf8 }
     }
 }

@@ -133,6 +133,56 @@ impl std::str::FromStr for HeaderName {
     }
 }
 
+/// One complete header field, `Name: value` folded and ended by CRLF, with
+/// unstructured text encoded only where needed (RFC 2047 §5(1)). For
+/// senders that build their own headers, and for tests and fuzzing.
+///
+/// # Errors
+/// [`Error::Unrepresentable`] when the charset cannot hold the text.
+pub fn format_unstructured(name: &HeaderName, value: &str, options: &crate::FormatOptions) -> Result<String> {
+    let value = sanitize_line_breaks(value);
+    let mut out = Vec::new();
+    let mut f = fold::Folder::new(&mut out, name.as_str());
+    encoded_word::write_unstructured(&mut f, &value, &options.header_style(), &|| name.as_str().to_owned())?;
+    f.finish();
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// One complete address field, `To: …` folded and ended by CRLF (RFC 5322
+/// §3.4, display names per RFC 2047 §5(3)).
+///
+/// # Errors
+/// [`Error::Unrepresentable`], or [`Error::InvalidAddress`] for a UTF-8
+/// local part without SMTPUTF8.
+pub fn format_address_list(name: &HeaderName, list: &[address::Address], options: &crate::FormatOptions) -> Result<String> {
+    let mut out = Vec::new();
+    let mut f = fold::Folder::new(&mut out, name.as_str());
+    address::write_address_list(&mut f, list, &options.header_style(), &|| name.as_str().to_owned())?;
+    f.finish();
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// One `Content-Disposition` field with a file name: `disposition;
+/// filename*=…` (RFC 2183, RFC 2231), plus the RFC 2047 form when the
+/// options ask for it.
+///
+/// # Errors
+/// [`Error::Unrepresentable`] when the charset cannot hold the name.
+pub fn format_disposition(
+    disposition: content_type::Disposition,
+    filename: &str,
+    options: &crate::FormatOptions,
+) -> Result<String> {
+    let mut out = Vec::new();
+    let mut f = fold::Folder::new(&mut out, "Content-Disposition");
+    f.push(b" ", disposition.as_str().as_bytes());
+    if let Some(name) = crate::part::clean_filename(filename) {
+        rfc2231::write_param(&mut f, "filename", &name, &options.param_style(), true, &|| "filename".to_owned())?;
+    }
+    f.finish();
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
 /// Replaces every run of CR and LF in a header value with one space.
 ///
 /// A line break inside a value would end the field and start another (the
