@@ -93,10 +93,10 @@ const fn class_of(entry: u32) -> u32 {
     entry >> CLASS_SHIFT
 }
 
-/// Room for one encoded line: content, a 4-byte escape store at the last
-/// escape position and a line break (the index never reaches the end; the
-/// size is a power of two only for headroom).
-const LINE_BUF: usize = 128;
+/// Room for one encoded line (content, a 4-byte escape store at the last
+/// escape position and a line break) plus a whole line's worth of slack for
+/// the fixed-size copies of [`LineBuf::push_prefix`].
+const LINE_BUF: usize = 2 * (MAX_QP_LINE + SOFT_BREAK.len());
 
 /// The output line being built, appended to the vector whole.
 struct LineBuf {
@@ -132,6 +132,24 @@ impl LineBuf {
             slot.copy_from_slice(bytes);
         }
         self.len += bytes.len();
+    }
+
+    /// Appends the first `len` octets of `from` (`len` <= a line). When
+    /// `from` is long enough, a whole line's worth is copied at a fixed size
+    /// (cheaper than a variable-length copy) and the excess is left past
+    /// `len`, to be overwritten.
+    #[inline(always)]
+    fn push_prefix(&mut self, from: &[u8], len: usize) {
+        match (
+            from.first_chunk::<MAX_QP_LINE>(),
+            self.bytes.get_mut(self.len..).and_then(|s| s.first_chunk_mut::<MAX_QP_LINE>()),
+        ) {
+            (Some(source), Some(slot)) => {
+                *slot = *source;
+                self.len += len;
+            }
+            _ => self.push_slice(from.get(..len).unwrap_or_default()),
+        }
     }
 
     #[inline]
@@ -217,6 +235,12 @@ impl QpEncoder {
             if column == 0 {
                 rest = full_lines(table, rest, out);
             }
+            let run = literal_run(table, rest, column);
+            if run > 0 {
+                line.push_prefix(rest, run);
+                column += run;
+                rest = rest.get(run..).unwrap_or_default();
+            }
             let Some((&octet, tail)) = rest.split_first() else {
                 break;
             };
@@ -224,8 +248,10 @@ impl QpEncoder {
             match class_of(entry) {
                 LITERAL => {
                     if column >= MAX_QP_CONTENT {
+                        // Back to the top, where a new line may take the fast path.
                         line.soft_break(out);
                         column = 0;
+                        continue;
                     }
                     line.push(octet);
                     column += 1;
@@ -234,9 +260,22 @@ impl QpEncoder {
                     if column + ESCAPE_LEN > MAX_QP_CONTENT {
                         line.soft_break(out);
                         column = 0;
+                        continue;
                     }
                     line.push_escape(entry);
                     column += ESCAPE_LEN;
+                    // Escapes come in runs (the octets of a UTF-8 character).
+                    rest = tail;
+                    while let Some((&octet, tail)) = rest.split_first() {
+                        let entry = table[usize::from(octet)];
+                        if class_of(entry) != ESCAPED || column + ESCAPE_LEN > MAX_QP_CONTENT {
+                            break;
+                        }
+                        line.push_escape(entry);
+                        column += ESCAPE_LEN;
+                        rest = tail;
+                    }
+                    continue;
                 }
                 WHITE => match tail.first() {
                     None => {
@@ -331,24 +370,52 @@ fn place_white(
     }
 }
 
-/// Octets per full line of literals: 75 content characters and the octet
-/// after them, which must exist for the soft break to be due.
-const LITERAL_LINE: usize = MAX_QP_CONTENT + 1;
+/// The number of octets at the start of `rest` that are written as they
+/// are from `column` on: literals, and spaces or tabs that [`place_white`]
+/// would keep literal (early enough in the line, and not before a line
+/// break or the end of the input), up to the end of the line.
+#[inline]
+fn literal_run(table: &[u32; 256], rest: &[u8], column: usize) -> usize {
+    let room = MAX_QP_CONTENT.saturating_sub(column);
+    let window = rest.get(..room).unwrap_or(rest);
+    let is_white = |octet: u8| class_of(table[usize::from(octet)]) == WHITE;
+    let mut run = window
+        .iter()
+        .position(|&octet| class_of(table[usize::from(octet)]) & (LITERAL | WHITE) == 0)
+        .unwrap_or(window.len());
+    let safe = (WHITE_SAFE_UNTIL + 1).saturating_sub(column);
+    if let Some(late) = window.get(safe..run)
+        && let Some(white) = late.iter().position(|&octet| is_white(octet))
+    {
+        run = safe + white;
+    }
+    if let Some(last) = run.checked_sub(1)
+        && window.get(last).is_some_and(|&octet| is_white(octet))
+        && rest
+            .get(run)
+            .is_none_or(|&next| class_of(table[usize::from(next)]) & (CR | LF) != 0)
+    {
+        run = last;
+    }
+    run
+}
+
 /// Past this column a space or tab may not be literal whatever follows
-/// (see [`WHITE_NEXT_WIDTH`]); the full-line path leaves such lines to the
-/// general loop.
+/// (see [`WHITE_NEXT_WIDTH`]).
 const WHITE_SAFE_UNTIL: usize = MAX_QP_CONTENT - 1 - WHITE_NEXT_WIDTH;
 
 /// At the start of an output line, writes whole soft-broken lines while the
-/// input makes them of escapes only (25 escapes, as in non-Latin text) or of
-/// literals only (75 characters, spaces and tabs early enough in the line),
-/// and returns the rest. The general loop gives the same output, slower.
+/// input makes them of escapes only (25 escapes, as in non-Latin text), and
+/// returns the rest. The general loop gives the same output, slower.
 #[inline]
 fn full_lines<'a>(table: &[u32; 256], mut rest: &'a [u8], out: &mut Vec<u8>) -> &'a [u8] {
     loop {
         let Some((escapes, after)) = rest.split_first_chunk::<ESCAPES_PER_LINE>() else {
             return rest;
         };
+        if class_of(table[usize::from(escapes[0])]) != ESCAPED {
+            return rest;
+        }
         // The line is broken only if a token follows on it (not a hard break).
         let Some(&next) = after.first() else {
             return rest;
@@ -373,21 +440,7 @@ fn full_lines<'a>(table: &[u32; 256], mut rest: &'a [u8], out: &mut Vec<u8>) -> 
             rest = after;
             continue;
         }
-        let Some(literals) = rest.first_chunk::<LITERAL_LINE>() else {
-            return rest;
-        };
-        let (early, late) = literals.split_at(WHITE_SAFE_UNTIL + 1);
-        let early_classes = early.iter().fold(0, |acc, &octet| acc | table[usize::from(octet)]);
-        let late_classes = late.iter().fold(0, |acc, &octet| acc | table[usize::from(octet)]);
-        if class_of(early_classes) & !(LITERAL | WHITE) != 0 || class_of(late_classes) != LITERAL {
-            return rest;
-        }
-        let mut encoded = [0u8; MAX_QP_LINE + 2];
-        encoded[..MAX_QP_CONTENT].copy_from_slice(&literals[..MAX_QP_CONTENT]);
-        encoded[MAX_QP_CONTENT..].copy_from_slice(SOFT_BREAK);
-        out.extend_from_slice(&encoded);
-        // The 76th octet is not written: it starts the next line.
-        rest = rest.get(MAX_QP_CONTENT..).unwrap_or_default();
+        return rest;
     }
 }
 
