@@ -30,7 +30,7 @@ const QP_MIN_BROKEN: u64 = QP_CONTENT + 1 - QP_ESCAPE;
 /// columns, even counting the two a space escaped near the break adds.
 const QP_NO_BREAK: u64 = QP_MIN_BROKEN - 3;
 
-/// Octets counted in one stretch of input that holds no CR or LF.
+/// Octets counted in a chunk of input.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Tally {
     /// Octets >= 0x80.
@@ -41,7 +41,7 @@ struct Tally {
     space: u64,
     /// TAB.
     tab: u64,
-    /// Octets below 0x20 (TAB and NUL included; CR and LF never occur here).
+    /// Octets below 0x20 (TAB, NUL, CR and LF included).
     low: u64,
     /// DEL (0x7F).
     del: u64,
@@ -70,7 +70,7 @@ fn lane_sum(lanes: [u8; LANES]) -> u64 {
 }
 
 impl Tally {
-    /// Counts `stretch`, which holds neither CR nor LF.
+    /// Counts `stretch`.
     fn of(stretch: &[u8]) -> Self {
         let mut tally = Tally::default();
         let (blocks, tail) = stretch.as_chunks::<LANES>();
@@ -115,8 +115,9 @@ impl Tally {
 
     /// Octets that quoted-printable writes as `=XX` in text mode: everything
     /// but 33..=126 other than `=`, SP, TAB, CR and LF (RFC 2045 §6.7(1)–(3)).
-    const fn escaped(&self) -> u64 {
-        self.high + self.equals + self.del + (self.low - self.tab)
+    /// `breaks` is the number of CR and LF octets.
+    const fn escaped(&self, breaks: u64) -> u64 {
+        self.high + self.equals + self.del + self.low - self.tab - breaks
     }
 
     /// SP and TAB.
@@ -125,8 +126,43 @@ impl Tally {
     }
 
     /// C0 controls other than NUL, TAB, CR and LF, and DEL.
-    const fn controls(&self) -> u64 {
-        self.low - self.tab - self.nul + self.del
+    const fn controls(&self, breaks: u64) -> u64 {
+        self.low - self.tab - self.nul - breaks + self.del
+    }
+}
+
+/// The octets of `stretch` (no CR or LF) that text-mode quoted-printable
+/// escapes (RFC 2045 §6.7(1)), and its spaces and tabs.
+fn line_counts(stretch: &[u8]) -> (u64, u64) {
+    let (blocks, tail) = stretch.as_chunks::<LANES>();
+    // The tail is counted as one more block, padded with an octet that
+    // counts as nothing; it goes in first so the groups stay one short.
+    let mut last = [b'a'; LANES];
+    if let Some(head) = last.get_mut(..tail.len()) {
+        head.copy_from_slice(tail);
+    }
+    let mut escapes = [0u8; LANES];
+    let mut whites = [0u8; LANES];
+    count_block(&last, &mut escapes, &mut whites);
+    let (mut escaped, mut white) = (0, 0);
+    for group in blocks.chunks(BLOCKS_PER_FLUSH - 1) {
+        for block in group {
+            count_block(block, &mut escapes, &mut whites);
+        }
+        escaped += lane_sum(escapes);
+        white += lane_sum(whites);
+        escapes = [0; LANES];
+        whites = [0; LANES];
+    }
+    (escaped + lane_sum(escapes), white + lane_sum(whites))
+}
+
+#[inline(always)]
+fn count_block(block: &[u8; LANES], escapes: &mut [u8; LANES], whites: &mut [u8; LANES]) {
+    for lane in 0..LANES {
+        let octet = block[lane];
+        escapes[lane] += u8::from(octet >= 0x7f || octet == b'=' || (octet < 0x20 && octet != b'\t'));
+        whites[lane] += u8::from(octet == b' ' || octet == b'\t');
     }
 }
 
@@ -229,6 +265,15 @@ impl Measure {
             return;
         };
         self.len += chunk.len() as u64;
+        let tally = Tally::of(chunk);
+        let totals = &mut self.totals;
+        totals.high += tally.high;
+        totals.equals += tally.equals;
+        totals.space += tally.space;
+        totals.tab += tally.tab;
+        totals.low += tally.low;
+        totals.del += tally.del;
+        totals.nul += tally.nul;
         let mut rest = chunk;
         while let Some(at) = memchr::memchr2(b'\r', b'\n', rest) {
             let (stretch, from_break) = rest.split_at(at);
@@ -268,18 +313,10 @@ impl Measure {
             self.bare_cr += 1;
             self.after_cr = false;
         }
-        let tally = Tally::of(stretch);
-        let totals = &mut self.totals;
-        totals.high += tally.high;
-        totals.equals += tally.equals;
-        totals.space += tally.space;
-        totals.tab += tally.tab;
-        totals.low += tally.low;
-        totals.del += tally.del;
-        totals.nul += tally.nul;
+        let (escaped, white) = line_counts(stretch);
         self.line.len += stretch.len() as u64;
-        self.line.escaped += tally.escaped();
-        self.line.white += tally.white();
+        self.line.escaped += escaped;
+        self.line.white += white;
         self.line.ends_white = matches!(last, b' ' | b'\t');
     }
 
@@ -316,7 +353,7 @@ impl Measure {
     /// C0 controls other than NUL, TAB, CR and LF, and DEL.
     #[must_use]
     pub const fn controls(&self) -> u64 {
-        self.totals.controls()
+        self.totals.controls(self.cr + self.lf)
     }
 
     /// LF octets not preceded by CR (RFC 5322 §2.3 allows CR and LF only together).
@@ -370,7 +407,7 @@ impl Measure {
                 self.qp_text_done + line.nominal() + line.qp_extra()
             }
             QpMode::Binary => {
-                let escaped = totals.escaped() + self.cr + self.lf;
+                let escaped = totals.escaped(self.cr + self.lf) + self.cr + self.lf;
                 let nominal =
                     self.len + 2 * escaped + if self.ends_white { 2 } else { 0 };
                 nominal + qp_extra(nominal, totals.white())
