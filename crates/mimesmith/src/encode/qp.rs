@@ -650,6 +650,22 @@ mod tests {
     }
 
     #[test]
+    fn qp_len_bound_is_exact_for_lines_of_up_to_73_columns() {
+        for len in 0..=73 {
+            for unit in [&b"ab "[..], b"a\t", b"xyz", b"  "] {
+                let line: Vec<u8> = unit.iter().copied().cycle().take(len).collect();
+                let input = [&line[..], b"\n", &line[..]].concat();
+                let out = encode(QpMode::Text, &[&input]).len() as u64;
+                let m = Measure::of(&input);
+                // at most 73 columns even with a final space escaped
+                if m.max_line() + 2 <= 73 {
+                    assert_eq!(m.qp_len_bound(QpMode::Text), out, "{:?}", String::from_utf8_lossy(&line));
+                }
+            }
+        }
+    }
+
+    #[test]
     fn qp_lines_are_at_most_76_characters_with_the_soft_break() {
         let out = encode(QpMode::Text, &[&[b'x'; 300]]);
         let first = out.split(|&c| c == b'\n').next().unwrap();
@@ -703,6 +719,13 @@ mod tests {
         ]
     }
 
+    /// Lines of 40 to 120 octets of words, spaces and some 8-bit octets:
+    /// lengths around the 76-column limit, where soft breaks start.
+    fn lines() -> impl Strategy<Value = Vec<u8>> {
+        let octet = prop_oneof![8 => Just(b'e'), 2 => Just(b' '), 1 => Just(0xc3u8), 1 => Just(b'\t')];
+        proptest::collection::vec(proptest::collection::vec(octet, 40..120), 1..8).prop_map(|lines| lines.join(&b'\n'))
+    }
+
     fn mode() -> impl Strategy<Value = QpMode> {
         prop_oneof![Just(QpMode::Text), Just(QpMode::Binary)]
     }
@@ -732,6 +755,15 @@ mod tests {
                 QpMode::Binary => input.clone(),
             };
             prop_assert_eq!(decode(&out), expected);
+        }
+
+        #[test]
+        fn qp_len_bound_stays_close_on_lines_near_the_limit(input in lines()) {
+            let out = encode(QpMode::Text, &[&input]).len() as u64;
+            let bound = Measure::of(&input).qp_len_bound(QpMode::Text);
+            let lines = input.iter().filter(|&&c| c == b'\n').count() as u64 + 1;
+            prop_assert!(bound >= out, "bound {} < output {}", bound, out);
+            prop_assert!(bound - out <= 5 * lines + out / 25, "bound {} far above output {}", bound, out);
         }
 
         #[test]
