@@ -12,7 +12,12 @@
 //!   accents, and ASCII text; ours against `encodify::qp::BODY` and
 //!   `quoted_printable`.
 //! - `measure_1MB`: the measuring pass.
-#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, reason = "benchmark harness")]
+#![allow(
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "benchmark harness"
+)]
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use mimesmith::encode::{Base64Encoder, Measure, QpEncoder, QpMode};
@@ -51,7 +56,9 @@ fn turbo_wrapped(input: &[u8], out: &mut Vec<u8>) {
     out.reserve(lines.len() * 78);
     for group in lines.chunks(BLOCK) {
         let encoded = &mut unwrapped[..group.len() * 76];
-        base64_turbo::STANDARD.encode_slice(group.as_flattened(), &mut *encoded).unwrap();
+        base64_turbo::STANDARD
+            .encode_slice(group.as_flattened(), &mut *encoded)
+            .unwrap();
         let (encoded_lines, _) = encoded.as_chunks::<76>();
         out.extend(encoded_lines.iter().flat_map(|line| {
             let mut full = [b'\n'; 78];
@@ -160,12 +167,17 @@ fn base64(c: &mut Criterion) {
         });
     });
     let mut zeroed = vec![0u8; input.len().div_ceil(3) * 4];
-    group.bench_function(BenchmarkId::new("base64_turbo_unwrapped", "prezeroed"), |b| {
-        b.iter(|| {
-            base64_turbo::STANDARD.encode_slice(black_box(&input), &mut zeroed).unwrap();
-            black_box(zeroed.len())
-        });
-    });
+    group.bench_function(
+        BenchmarkId::new("base64_turbo_unwrapped", "prezeroed"),
+        |b| {
+            b.iter(|| {
+                base64_turbo::STANDARD
+                    .encode_slice(black_box(&input), &mut zeroed)
+                    .unwrap();
+                black_box(zeroed.len())
+            });
+        },
+    );
     group.finish();
 
     // The comparison is only fair if the outputs agree.
@@ -244,7 +256,9 @@ fn measure(c: &mut Criterion) {
     let [chinese, mixed, ascii] = texts();
     for (name, body) in [chinese, mixed, ascii, ("random", random(ONE_MB))] {
         group.throughput(Throughput::Bytes(body.len() as u64));
-        group.bench_function(name, |b| b.iter(|| black_box(Measure::of(black_box(&body)))));
+        group.bench_function(name, |b| {
+            b.iter(|| black_box(Measure::of(black_box(&body))))
+        });
     }
     group.finish();
 }

@@ -5,18 +5,27 @@
 //! and an LF right after it (in the same chunk or the next) is dropped, so
 //! nothing is held back between chunks and `finish` never writes.
 
-#[allow(dead_code, reason = "used by the message writer, which is built on another branch")]
+#[allow(
+    dead_code,
+    reason = "used by the message writer, which is built on another branch"
+)]
 const CRLF: &[u8; 2] = b"\r\n";
 
 /// Streaming LF / CR to CRLF converter.
 #[derive(Debug, Default)]
-#[allow(dead_code, reason = "used by the message writer, which is built on another branch")]
+#[allow(
+    dead_code,
+    reason = "used by the message writer, which is built on another branch"
+)]
 pub(crate) struct CrlfNormalizer {
     /// The last octet seen was CR, already written as CRLF.
     after_cr: bool,
 }
 
-#[allow(dead_code, reason = "used by the message writer, which is built on another branch")]
+#[allow(
+    dead_code,
+    reason = "used by the message writer, which is built on another branch"
+)]
 impl CrlfNormalizer {
     /// A normaliser at the start of a body.
     #[must_use]
@@ -97,7 +106,10 @@ mod tests {
 
     #[test]
     fn crlf_turns_lf_and_lone_cr_into_crlf_and_keeps_crlf() {
-        assert_eq!(normalize(&[b"a\nb\rc\r\nd\r\r\n\n"]), b"a\r\nb\r\nc\r\nd\r\n\r\n\r\n");
+        assert_eq!(
+            normalize(&[b"a\nb\rc\r\nd\r\r\n\n"]),
+            b"a\r\nb\r\nc\r\nd\r\n\r\n\r\n"
+        );
         assert_eq!(normalize(&[b"\r"]), b"\r\n");
         assert_eq!(normalize(&[b""]), b"");
         assert_eq!(normalize(&[b"no breaks"]), b"no breaks");
@@ -112,7 +124,10 @@ mod tests {
     }
 
     fn text() -> impl Strategy<Value = Vec<u8>> {
-        proptest::collection::vec(prop_oneof![Just(b'\r'), Just(b'\n'), Just(b'x'), any::<u8>()], 0..200)
+        proptest::collection::vec(
+            prop_oneof![Just(b'\r'), Just(b'\n'), Just(b'x'), any::<u8>()],
+            0..200,
+        )
     }
 
     proptest! {

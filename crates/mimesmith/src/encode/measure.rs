@@ -81,7 +81,9 @@ impl Tally {
             head.copy_from_slice(tail);
         }
         let padded = [last];
-        let mut groups = blocks.chunks(BLOCKS_PER_FLUSH).chain(std::iter::once(&padded[..]));
+        let mut groups = blocks
+            .chunks(BLOCKS_PER_FLUSH)
+            .chain(std::iter::once(&padded[..]));
         for group in &mut groups {
             let mut high = [0u8; LANES];
             let mut equals = [0u8; LANES];
@@ -161,7 +163,8 @@ fn line_counts(stretch: &[u8]) -> (u64, u64) {
 fn count_block(block: &[u8; LANES], escapes: &mut [u8; LANES], whites: &mut [u8; LANES]) {
     for lane in 0..LANES {
         let octet = block[lane];
-        escapes[lane] += u8::from(octet >= 0x7f || octet == b'=' || (octet < 0x20 && octet != b'\t'));
+        escapes[lane] +=
+            u8::from(octet >= 0x7f || octet == b'=' || (octet < 0x20 && octet != b'\t'));
         whites[lane] += u8::from(octet == b' ' || octet == b'\t');
     }
 }
@@ -413,8 +416,7 @@ impl Measure {
             }
             QpMode::Binary => {
                 let escaped = totals.escaped(self.cr + self.lf) + self.cr + self.lf;
-                let nominal =
-                    self.len + 2 * escaped + if self.ends_white { 2 } else { 0 };
+                let nominal = self.len + 2 * escaped + if self.ends_white { 2 } else { 0 };
                 nominal + qp_extra(nominal, totals.white())
             }
         }
@@ -491,7 +493,16 @@ mod tests {
     }
 
     fn counts(m: &Measure) -> [u64; 8] {
-        [m.len(), m.eight_bit(), m.nul(), m.controls(), m.bare_lf(), m.bare_cr(), m.max_line(), m.normalized_len()]
+        [
+            m.len(),
+            m.eight_bit(),
+            m.nul(),
+            m.controls(),
+            m.bare_lf(),
+            m.bare_cr(),
+            m.max_line(),
+            m.normalized_len(),
+        ]
     }
 
     #[test]
@@ -532,7 +543,10 @@ mod tests {
         m.update(b"\x89PNG");
         assert_eq!(m.settled(BodyKind::Binary), Some(TransferEncoding::Base64));
         assert_eq!(m.settled(BodyKind::Text), None);
-        assert_eq!(Measure::of(b"a\0").settled(BodyKind::Message), Some(TransferEncoding::Binary));
+        assert_eq!(
+            Measure::of(b"a\0").settled(BodyKind::Message),
+            Some(TransferEncoding::Binary)
+        );
     }
 
     #[test]
@@ -542,12 +556,22 @@ mod tests {
         let mut encoder = crate::encode::QpEncoder::new(QpMode::Text);
         encoder.update(input, &mut out);
         encoder.finish(&mut out);
-        assert_eq!(Measure::of(input).qp_len_bound(QpMode::Text), out.len() as u64);
+        assert_eq!(
+            Measure::of(input).qp_len_bound(QpMode::Text),
+            out.len() as u64
+        );
     }
 
     fn body() -> impl Strategy<Value = Vec<u8>> {
         proptest::collection::vec(
-            prop_oneof![Just(b'\r'), Just(b'\n'), Just(b'a'), Just(b' '), Just(0u8), any::<u8>()],
+            prop_oneof![
+                Just(b'\r'),
+                Just(b'\n'),
+                Just(b'a'),
+                Just(b' '),
+                Just(0u8),
+                any::<u8>()
+            ],
             0..300,
         )
     }

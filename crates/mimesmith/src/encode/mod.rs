@@ -100,8 +100,7 @@ pub fn choose(m: &Measure, kind: BodyKind) -> TransferEncoding {
         BodyKind::Text => {
             if ascii && m.max_line() <= SHORT_LINE {
                 TransferEncoding::SevenBit
-            } else if m.qp_len_bound(QpMode::Text)
-                <= Base64Encoder::encoded_len(m.normalized_len())
+            } else if m.qp_len_bound(QpMode::Text) <= Base64Encoder::encoded_len(m.normalized_len())
             {
                 TransferEncoding::QuotedPrintable
             } else {
@@ -196,10 +195,16 @@ pub fn check_forced(
     match forced {
         TransferEncoding::SevenBit | TransferEncoding::EightBit => {
             if forced == TransferEncoding::SevenBit && m.eight_bit() > 0 {
-                return Err(ForcedEncodingError::EightBit { encoding: forced, count: m.eight_bit() });
+                return Err(ForcedEncodingError::EightBit {
+                    encoding: forced,
+                    count: m.eight_bit(),
+                });
             }
             if m.nul() > 0 {
-                return Err(ForcedEncodingError::Nul { encoding: forced, count: m.nul() });
+                return Err(ForcedEncodingError::Nul {
+                    encoding: forced,
+                    count: m.nul(),
+                });
             }
             if m.max_line() > MAX_LINE {
                 return Err(ForcedEncodingError::LongLine {
@@ -237,49 +242,88 @@ mod tests {
 
     #[test]
     fn choose_short_ascii_text_is_7bit() {
-        assert_eq!(pick(b"Hello\nworld\n", BodyKind::Text), TransferEncoding::SevenBit);
-        assert_eq!(pick(&[b'x'; 78], BodyKind::Text), TransferEncoding::SevenBit);
+        assert_eq!(
+            pick(b"Hello\nworld\n", BodyKind::Text),
+            TransferEncoding::SevenBit
+        );
+        assert_eq!(
+            pick(&[b'x'; 78], BodyKind::Text),
+            TransferEncoding::SevenBit
+        );
     }
 
     #[test]
     fn choose_text_with_a_line_over_78_is_quoted_printable() {
-        assert_eq!(pick(&[b'x'; 79], BodyKind::Text), TransferEncoding::QuotedPrintable);
+        assert_eq!(
+            pick(&[b'x'; 79], BodyKind::Text),
+            TransferEncoding::QuotedPrintable
+        );
     }
 
     #[test]
     fn choose_mostly_ascii_text_with_accents_is_quoted_printable() {
         let body = "The café on the corner serves a fine crème brûlée every afternoon. ".repeat(20);
-        assert_eq!(pick(body.as_bytes(), BodyKind::Text), TransferEncoding::QuotedPrintable);
+        assert_eq!(
+            pick(body.as_bytes(), BodyKind::Text),
+            TransferEncoding::QuotedPrintable
+        );
     }
 
     #[test]
     fn choose_accent_dense_text_is_base64() {
         // 25 octets, 4 of them 2-octet letters: 41 QP characters against 34 of base64
         let body = "Voilà, l'été est là. ".repeat(20);
-        assert_eq!(pick(body.as_bytes(), BodyKind::Text), TransferEncoding::Base64);
+        assert_eq!(
+            pick(body.as_bytes(), BodyKind::Text),
+            TransferEncoding::Base64
+        );
     }
 
     #[test]
     fn choose_non_latin_text_is_base64() {
         let body = "这是一封测试邮件，用于衡量构建大型消息的速度。".repeat(10);
-        assert_eq!(pick(body.as_bytes(), BodyKind::Text), TransferEncoding::Base64);
+        assert_eq!(
+            pick(body.as_bytes(), BodyKind::Text),
+            TransferEncoding::Base64
+        );
     }
 
     #[test]
     fn choose_binary_is_7bit_only_for_short_crlf_ascii_lines() {
-        assert_eq!(pick(b"a,b\r\n1,2\r\n", BodyKind::Binary), TransferEncoding::SevenBit);
-        assert_eq!(pick(b"a,b\n1,2\n", BodyKind::Binary), TransferEncoding::Base64);
+        assert_eq!(
+            pick(b"a,b\r\n1,2\r\n", BodyKind::Binary),
+            TransferEncoding::SevenBit
+        );
+        assert_eq!(
+            pick(b"a,b\n1,2\n", BodyKind::Binary),
+            TransferEncoding::Base64
+        );
         assert_eq!(pick(b"a\rb", BodyKind::Binary), TransferEncoding::Base64);
         assert_eq!(pick(b"\x89PNG", BodyKind::Binary), TransferEncoding::Base64);
-        assert_eq!(pick(&[b'x'; 79], BodyKind::Binary), TransferEncoding::Base64);
+        assert_eq!(
+            pick(&[b'x'; 79], BodyKind::Binary),
+            TransferEncoding::Base64
+        );
     }
 
     #[test]
     fn choose_message_is_never_quoted_printable_or_base64() {
-        assert_eq!(pick(b"Subject: a\r\n\r\nb\r\n", BodyKind::Message), TransferEncoding::SevenBit);
-        assert_eq!(pick(&[b'x'; 998], BodyKind::Message), TransferEncoding::SevenBit);
-        assert_eq!(pick("Subject: é\r\n".as_bytes(), BodyKind::Message), TransferEncoding::EightBit);
-        assert_eq!(pick(&[b'x'; 999], BodyKind::Message), TransferEncoding::Binary);
+        assert_eq!(
+            pick(b"Subject: a\r\n\r\nb\r\n", BodyKind::Message),
+            TransferEncoding::SevenBit
+        );
+        assert_eq!(
+            pick(&[b'x'; 998], BodyKind::Message),
+            TransferEncoding::SevenBit
+        );
+        assert_eq!(
+            pick("Subject: é\r\n".as_bytes(), BodyKind::Message),
+            TransferEncoding::EightBit
+        );
+        assert_eq!(
+            pick(&[b'x'; 999], BodyKind::Message),
+            TransferEncoding::Binary
+        );
         assert_eq!(pick(b"a\0b", BodyKind::Message), TransferEncoding::Binary);
     }
 
@@ -287,9 +331,21 @@ mod tests {
     fn check_forced_7bit_rejects_eight_bit_octets_and_says_how_many() {
         let m = Measure::of("ééé".as_bytes());
         let err = check_forced(&m, BodyKind::Text, TransferEncoding::SevenBit).unwrap_err();
-        assert_eq!(err, ForcedEncodingError::EightBit { encoding: TransferEncoding::SevenBit, count: 6 });
-        assert!(err.to_string().starts_with("7bit cannot carry 6 octets above 127"));
-        assert_eq!(check_forced(&m, BodyKind::Text, TransferEncoding::EightBit), Ok(()));
+        assert_eq!(
+            err,
+            ForcedEncodingError::EightBit {
+                encoding: TransferEncoding::SevenBit,
+                count: 6
+            }
+        );
+        assert!(
+            err.to_string()
+                .starts_with("7bit cannot carry 6 octets above 127")
+        );
+        assert_eq!(
+            check_forced(&m, BodyKind::Text, TransferEncoding::EightBit),
+            Ok(())
+        );
     }
 
     #[test]
@@ -304,13 +360,19 @@ mod tests {
             check_forced(&long, BodyKind::Message, TransferEncoding::SevenBit),
             Err(ForcedEncodingError::LongLine { longest: 999, .. })
         ));
-        assert_eq!(check_forced(&long, BodyKind::Message, TransferEncoding::Binary), Ok(()));
+        assert_eq!(
+            check_forced(&long, BodyKind::Message, TransferEncoding::Binary),
+            Ok(())
+        );
     }
 
     #[test]
     fn check_forced_bare_line_breaks_matter_only_for_binary_bodies() {
         let m = Measure::of(b"a\nb\r");
-        assert_eq!(check_forced(&m, BodyKind::Text, TransferEncoding::SevenBit), Ok(()));
+        assert_eq!(
+            check_forced(&m, BodyKind::Text, TransferEncoding::SevenBit),
+            Ok(())
+        );
         assert_eq!(
             check_forced(&m, BodyKind::Binary, TransferEncoding::SevenBit),
             Err(ForcedEncodingError::BareLineBreak {
