@@ -618,7 +618,7 @@ fn prepare_leaf<'a>(mut part: SinglePart<'a>, opts: &FormatOptions) -> Result<Le
         match encoding {
             TransferEncoding::Base64 => Base64Encoder::encoded_len(len),
             TransferEncoding::QuotedPrintable => {
-                m.qp_len(if kind == BodyKind::Binary { QpMode::Binary } else { QpMode::Text })
+                m.qp_len_bound(if kind == BodyKind::Binary { QpMode::Binary } else { QpMode::Text })
             }
             _ => len,
         }
