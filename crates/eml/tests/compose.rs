@@ -1,4 +1,5 @@
 //! `eml compose` as a user runs it: exit codes, output, error messages.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test code")]
 
 use std::io::Write;
 use std::path::Path;
