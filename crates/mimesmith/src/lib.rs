@@ -54,3 +54,19 @@ pub use header::{HeaderName, sanitize_line_breaks};
 pub use message::{Envelope, IntoAddress, IntoMailbox, MAX_DEPTH, Message, MessageBuilder};
 pub use part::{Body, MultiPart, Part, SinglePart, clean_filename};
 pub use write::FormatOptions;
+
+#[cfg(test)]
+mod size_report {
+    #[test]
+    fn print_sizes() {
+        eprintln!("MessageBuilder {}", std::mem::size_of::<crate::MessageBuilder<'_>>());
+        eprintln!("SinglePart {}", std::mem::size_of::<crate::SinglePart<'_>>());
+        eprintln!("Part {}", std::mem::size_of::<crate::Part<'_>>());
+        eprintln!("Message {}", std::mem::size_of::<crate::Message<'_>>());
+        eprintln!("Prepared {}", std::mem::size_of::<crate::message::Prepared<'_>>());
+        eprintln!("Mailbox {}", std::mem::size_of::<crate::Mailbox>());
+        eprintln!("Measure {}", std::mem::size_of::<crate::encode::Measure>());
+        eprintln!("Error {}", std::mem::size_of::<crate::Error>());
+        eprintln!("ContentType {}", std::mem::size_of::<crate::ContentType>());
+    }
+}

@@ -101,8 +101,14 @@ pub struct Envelope {
 /// Builds a [`Message`]. Methods that take text never fail; invalid input
 /// given as a string (an address, a header name) is reported by
 /// [`MessageBuilder::build`].
+///
+/// The fields live behind one `Box`, so that the chained calls move a
+/// pointer rather than the whole builder.
 #[derive(Debug, Default)]
-pub struct MessageBuilder<'a> {
+pub struct MessageBuilder<'a>(Box<Fields<'a>>);
+
+#[derive(Debug, Default)]
+struct Fields<'a> {
     from: Vec<Mailbox>,
     sender: Option<Mailbox>,
     reply_to: Vec<Address>,
@@ -136,7 +142,7 @@ impl<'a> MessageBuilder<'a> {
         match r {
             Ok(v) => Some(v),
             Err(e) => {
-                self.error.get_or_insert(e);
+                self.0.error.get_or_insert(e);
                 None
             }
         }
@@ -146,7 +152,7 @@ impl<'a> MessageBuilder<'a> {
     #[must_use]
     pub fn from(mut self, mailbox: impl IntoMailbox) -> Self {
         if let Some(m) = self.keep(mailbox.into_mailbox()) {
-            self.from.push(m);
+            self.0.from.push(m);
         }
         self
     }
@@ -154,7 +160,7 @@ impl<'a> MessageBuilder<'a> {
     /// Sets the Sender (RFC 5322 §3.6.2), needed when From has several mailboxes.
     #[must_use]
     pub fn sender(mut self, mailbox: impl IntoMailbox) -> Self {
-        self.sender = self.keep(mailbox.into_mailbox());
+        self.0.sender = self.keep(mailbox.into_mailbox());
         self
     }
 
@@ -162,7 +168,7 @@ impl<'a> MessageBuilder<'a> {
     #[must_use]
     pub fn reply_to(mut self, address: impl IntoAddress) -> Self {
         if let Some(a) = self.keep(address.into_address()) {
-            self.reply_to.push(a);
+            self.0.reply_to.push(a);
         }
         self
     }
@@ -171,7 +177,7 @@ impl<'a> MessageBuilder<'a> {
     #[must_use]
     pub fn to(mut self, address: impl IntoAddress) -> Self {
         if let Some(a) = self.keep(address.into_address()) {
-            self.to.push(a);
+            self.0.to.push(a);
         }
         self
     }
@@ -180,7 +186,7 @@ impl<'a> MessageBuilder<'a> {
     #[must_use]
     pub fn cc(mut self, address: impl IntoAddress) -> Self {
         if let Some(a) = self.keep(address.into_address()) {
-            self.cc.push(a);
+            self.0.cc.push(a);
         }
         self
     }
@@ -190,7 +196,7 @@ impl<'a> MessageBuilder<'a> {
     #[must_use]
     pub fn bcc(mut self, address: impl IntoAddress) -> Self {
         if let Some(a) = self.keep(address.into_address()) {
-            self.bcc.push(a);
+            self.0.bcc.push(a);
         }
         self
     }
@@ -199,14 +205,14 @@ impl<'a> MessageBuilder<'a> {
     /// spaces.
     #[must_use]
     pub fn subject(mut self, subject: impl Into<Cow<'a, str>>) -> Self {
-        self.subject = Some(sanitize_cow(subject.into()));
+        self.0.subject = Some(sanitize_cow(subject.into()));
         self
     }
 
     /// Sets the Date (RFC 5322 §3.6.1); default: when `build` runs.
     #[must_use]
     pub fn date(mut self, date: DateTime) -> Self {
-        self.date = Some(date);
+        self.0.date = Some(date);
         self
     }
 
@@ -214,7 +220,7 @@ impl<'a> MessageBuilder<'a> {
     /// domain of the first From address.
     #[must_use]
     pub fn message_id(mut self, id: &str) -> Self {
-        self.message_id = self.keep(MessageId::new(id));
+        self.0.message_id = self.keep(MessageId::new(id));
         self
     }
 
@@ -222,7 +228,7 @@ impl<'a> MessageBuilder<'a> {
     #[must_use]
     pub fn in_reply_to(mut self, id: &str) -> Self {
         if let Some(id) = self.keep(MessageId::new(id)) {
-            self.in_reply_to.push(id);
+            self.0.in_reply_to.push(id);
         }
         self
     }
@@ -231,7 +237,7 @@ impl<'a> MessageBuilder<'a> {
     #[must_use]
     pub fn references(mut self, id: &str) -> Self {
         if let Some(id) = self.keep(MessageId::new(id)) {
-            self.references.push(id);
+            self.0.references.push(id);
         }
         self
     }
@@ -252,7 +258,7 @@ impl<'a> MessageBuilder<'a> {
             }
         });
         if let Some(n) = self.keep(name) {
-            self.headers.push((n, sanitize_line_breaks(value).into_owned()));
+            self.0.headers.push((n, sanitize_line_breaks(value).into_owned()));
         }
         self
     }
@@ -260,14 +266,14 @@ impl<'a> MessageBuilder<'a> {
     /// The plain-text body.
     #[must_use]
     pub fn text(mut self, text: impl Into<Cow<'a, str>>) -> Self {
-        self.text = Some(text.into());
+        self.0.text = Some(text.into());
         self
     }
 
     /// The HTML body.
     #[must_use]
     pub fn html(mut self, html: impl Into<Cow<'a, str>>) -> Self {
-        self.html = Some(html.into());
+        self.0.html = Some(html.into());
         self
     }
 
@@ -277,7 +283,7 @@ impl<'a> MessageBuilder<'a> {
     #[must_use]
     pub fn inline(mut self, part: SinglePart<'a>) -> Self {
         let part = if part.disposition.is_none() { part.disposition(Disposition::Inline) } else { part };
-        self.inline.push(part);
+        self.0.inline.push(part);
         self
     }
 
@@ -285,7 +291,7 @@ impl<'a> MessageBuilder<'a> {
     #[must_use]
     pub fn attachment(mut self, part: SinglePart<'a>) -> Self {
         let part = if part.disposition.is_none() { part.disposition(Disposition::Attachment) } else { part };
-        self.attachments.push(part);
+        self.0.attachments.push(part);
         self
     }
 
@@ -293,28 +299,28 @@ impl<'a> MessageBuilder<'a> {
     /// attachments.
     #[must_use]
     pub fn body(mut self, part: impl Into<Part<'a>>) -> Self {
-        self.body = Some(part.into());
+        self.0.body = Some(part.into());
         self
     }
 
     /// Sets the output options.
     #[must_use]
     pub fn options(mut self, options: FormatOptions) -> Self {
-        self.options = options;
+        self.0.options = options;
         self
     }
 
     /// The charset of header encoded words and text bodies (default UTF-8).
     #[must_use]
     pub fn charset(mut self, charset: Charset) -> Self {
-        self.options = self.options.with_charset(charset);
+        self.0.options = self.0.options.with_charset(charset);
         self
     }
 
     /// Makes boundaries, Message-ID and Content-IDs reproducible.
     #[must_use]
     pub fn seed(mut self, seed: u64) -> Self {
-        self.options = self.options.with_seed(seed);
+        self.0.options = self.0.options.with_seed(seed);
         self
     }
 
@@ -326,34 +332,34 @@ impl<'a> MessageBuilder<'a> {
     /// cannot hold some text, a forced encoding that cannot carry its part,
     /// a missing file, no From, no recipient.
     pub fn build(mut self) -> Result<Message<'a>> {
-        if let Some(e) = self.error.take() {
+        if let Some(e) = self.0.error.take() {
             return Err(e);
         }
-        let first_from = self.from.first().ok_or(Error::MissingFrom)?;
-        if self.from.len() > 1 && self.sender.is_none() {
+        let first_from = self.0.from.first().ok_or(Error::MissingFrom)?;
+        if self.0.from.len() > 1 && self.0.sender.is_none() {
             return Err(Error::SenderRequired);
         }
-        if self.to.is_empty() && self.cc.is_empty() && self.bcc.is_empty() {
+        if self.0.to.is_empty() && self.0.cc.is_empty() && self.0.bcc.is_empty() {
             return Err(Error::NoRecipients);
         }
-        let opts = self.options;
+        let opts = self.0.options;
         let smtputf8 = opts.smtputf8;
         let domain = if smtputf8 { first_from.email().domain() } else { first_from.email().ascii_domain() }.to_owned();
 
         // Addresses: a UTF-8 local part needs SMTPUTF8 (RFC 6531).
-        let lists = [&self.to, &self.cc, &self.bcc, &self.reply_to];
-        for m in lists.into_iter().flatten().flat_map(Address::mailboxes).chain(&self.from).chain(&self.sender) {
+        let lists = [&self.0.to, &self.0.cc, &self.0.bcc, &self.0.reply_to];
+        for m in lists.into_iter().flatten().flat_map(Address::mailboxes).chain(&self.0.from).chain(&self.0.sender) {
             m.email().check(smtputf8)?;
         }
 
         let mut rng = LazyRng::new(opts.seed);
-        let message_id = match self.message_id.take() {
+        let message_id = match self.0.message_id.take() {
             Some(id) => id,
             None => MessageId::generate(rng.get(), &domain),
         };
-        let date = self.date.unwrap_or_else(DateTime::now);
+        let date = self.0.date.unwrap_or_else(DateTime::now);
 
-        let root = match self.body.take() {
+        let root = match self.0.body.take() {
             Some(part) => part,
             None => self.layout(&mut rng, &domain)?,
         };
@@ -361,20 +367,20 @@ impl<'a> MessageBuilder<'a> {
         assign_boundaries(&mut prepared, &mut rng)?;
 
         let headers = TopHeaders {
-            from: self.from,
-            sender: self.sender,
-            reply_to: self.reply_to,
-            to: self.to,
-            cc: self.cc,
-            bcc: self.bcc,
-            subject: self.subject,
+            from: self.0.from,
+            sender: self.0.sender,
+            reply_to: self.0.reply_to,
+            to: self.0.to,
+            cc: self.0.cc,
+            bcc: self.0.bcc,
+            subject: self.0.subject,
             date,
             message_id,
-            in_reply_to: self.in_reply_to,
-            references: self.references,
-            extra: self.headers,
+            in_reply_to: self.0.in_reply_to,
+            references: self.0.references,
+            extra: self.0.headers,
         };
-        let message = Message { headers, root: prepared, options: opts };
+        let message = Message { headers: Box::new(headers), root: prepared, options: opts };
         message.check_header_charset()?;
         Ok(message)
     }
@@ -382,15 +388,15 @@ impl<'a> MessageBuilder<'a> {
     /// `mixed(related(alternative(text, html), inline…), attachments…)`,
     /// each level with a single child replaced by that child.
     fn layout(&mut self, rng: &mut LazyRng, domain: &str) -> Result<Part<'a>> {
-        let text = self.text.take().map(SinglePart::plain);
-        let html = self.html.take().map(SinglePart::html);
+        let text = self.0.text.take().map(SinglePart::plain);
+        let html = self.0.html.take().map(SinglePart::html);
         let main: Option<Part<'a>> = match (text, html) {
             (Some(t), Some(h)) => Some(MultiPart::alternative().part(t).part(h).into()),
             (Some(t), None) => Some(t.into()),
             (None, Some(h)) => Some(h.into()),
             (None, None) => None,
         };
-        let inline = std::mem::take(&mut self.inline);
+        let inline = std::mem::take(&mut self.0.inline);
         let related = if inline.is_empty() {
             main
         } else {
@@ -406,7 +412,7 @@ impl<'a> MessageBuilder<'a> {
             }
             Some(collapse(rel))
         };
-        let attachments = std::mem::take(&mut self.attachments);
+        let attachments = std::mem::take(&mut self.0.attachments);
         let root = if attachments.is_empty() {
             related
         } else {
@@ -581,6 +587,21 @@ fn prepare_leaf<'a>(mut part: SinglePart<'a>, opts: &FormatOptions) -> Result<Le
     // A text part given as bytes keeps the charset parameter the caller set.
     let written_charset = written_charset.or(if is_text_type { part.charset } else { None });
 
+    if part.encoding.is_none()
+        && kind == BodyKind::Text
+        && let Data::Mem(b) = &data
+        && let Some(quick) = quick_text_base64(b)
+    {
+        return Ok(Leaf {
+            part,
+            data,
+            kind,
+            encoding: TransferEncoding::Base64,
+            normalize: quick.line_breaks,
+            charset: written_charset,
+            encoded_len: quick.encoded_len,
+        });
+    }
     let (measure, total_len) = match &data {
         Data::Mem(b) => (Some(measure_bytes(b, kind)), b.len() as u64),
         Data::File(path) => {
@@ -624,6 +645,32 @@ fn prepare_leaf<'a>(mut part: SinglePart<'a>, opts: &FormatOptions) -> Result<Le
         }
     });
     Ok(Leaf { part, data, kind, encoding, normalize, charset: written_charset, encoded_len })
+}
+
+/// The outcome of [`quick_text_base64`].
+struct QuickBase64 {
+    line_breaks: bool,
+    encoded_len: u64,
+}
+
+/// Decides base64 for a text without the full measurement when it is
+/// certain: quoted-printable spends three octets on each octet above 127
+/// (RFC 2045 §6.7), so it is at least `len + 2 × high`, and base64 of the
+/// CRLF-normalised text is at most base64 of `len + CR + LF` octets. When
+/// the first exceeds the second, [`encode::choose`] would pick base64 too.
+/// Two vectorised counts; mostly-CJK text never needs more.
+fn quick_text_base64(b: &[u8]) -> Option<QuickBase64> {
+    // Byte-wide sums over blocks of at most 255 octets vectorise to byte
+    // adds (baseline x86-64 has no POPCNT, and u64 sums widen every lane).
+    const BLOCK: usize = 255;
+    let (mut high, mut breaks) = (0u64, 0u64);
+    for block in b.chunks(BLOCK) {
+        high += u64::from(block.iter().fold(0u8, |n, &c| n.wrapping_add(c >> 7)));
+        breaks += u64::from(block.iter().fold(0u8, |n, &c| n.wrapping_add(u8::from(c == b'\n' || c == b'\r'))));
+    }
+    let len = b.len() as u64;
+    let b64_max = Base64Encoder::encoded_len(len + breaks);
+    (high > 0 && len + 2 * high > b64_max).then_some(QuickBase64 { line_breaks: breaks > 0, encoded_len: b64_max })
 }
 
 /// A binary body is measured only as far as needed: the first octet above
@@ -699,7 +746,7 @@ fn assign_boundaries(root: &mut Prepared<'_>, rng: &mut LazyRng) -> Result<()> {
 /// body read from a stream can be written only once).
 #[derive(Debug)]
 pub struct Message<'a> {
-    pub(crate) headers: TopHeaders<'a>,
+    pub(crate) headers: Box<TopHeaders<'a>>,
     pub(crate) root: Prepared<'a>,
     pub(crate) options: FormatOptions,
 }
@@ -764,5 +811,40 @@ impl<'a> Message<'a> {
             check(value, name.as_str())?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod quick_tests {
+    use super::*;
+
+    #[test]
+    fn swar_counts_match_a_plain_count() {
+        let samples: [&[u8]; 4] = [
+            "季度报告\r\n第三季度\n".as_bytes(),
+            b"\n\r\n\r\x80\xff\x0a\x0d\x0b\x09",
+            &[0x0a; 19],
+            &[],
+        ];
+        for s in samples {
+            for start in 0..s.len().min(8) {
+                let s = &s[start..];
+                let high = s.iter().filter(|&&c| c >= 0x80).count() as u64;
+                let breaks = s.iter().filter(|&&c| c == b'\n' || c == b'\r').count() as u64;
+                let len = s.len() as u64;
+                let want = high > 0 && len + 2 * high > Base64Encoder::encoded_len(len + breaks);
+                assert_eq!(quick_text_base64(s).is_some(), want, "{s:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_shortcut_agrees_with_the_full_choice() {
+        for text in ["您好，这是一封简短的中文测试邮件。".repeat(30), "Grüße\r\n".repeat(50), "ascii only\n".repeat(9), "中\n".repeat(100)] {
+            let b = text.as_bytes();
+            if quick_text_base64(b).is_some() {
+                assert_eq!(encode::choose(&Measure::of(b), BodyKind::Text), TransferEncoding::Base64, "{text:?}");
+            }
+        }
     }
 }

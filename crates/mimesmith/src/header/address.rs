@@ -70,7 +70,7 @@ impl EmailAddress {
         if local.len() > MAX_LOCAL_PART {
             return Err(invalid("the local part is longer than 64 octets (RFC 5321 §4.5.3.1.1)"));
         }
-        if local.chars().any(char::is_control) {
+        if has_control(local) {
             return Err(invalid("control characters (CR, LF, NUL, …) cannot appear in an address"));
         }
         let ascii = ascii_domain(domain).map_err(|r| invalid(&r))?;
@@ -178,11 +178,20 @@ impl EmailAddress {
 
 /// dot-atom-text (RFC 5322 §3.2.3), with UTF-8 atext (RFC 6532 §3.2).
 fn is_dot_atom(s: &str) -> bool {
-    !s.is_empty()
-        && !s.starts_with('.')
-        && !s.ends_with('.')
-        && !s.contains("..")
-        && s.chars().all(|c| c == '.' || is_atext(c, true))
+    let b = s.as_bytes();
+    if b.first().is_none_or(|&c| c == b'.') || b.last() == Some(&b'.') {
+        return false;
+    }
+    if s.is_ascii() {
+        // One pass over octets: atext or a dot not following a dot.
+        let mut prev_dot = false;
+        return b.iter().all(|&c| {
+            let ok = if c == b'.' { !prev_dot } else { is_atext(char::from(c), false) };
+            prev_dot = c == b'.';
+            ok
+        });
+    }
+    !s.contains("..") && s.chars().all(|c| c == '.' || is_atext(c, true))
 }
 
 /// Splits a quoted string after its opening quote into its unescaped
@@ -216,9 +225,7 @@ fn ascii_domain(domain: &str) -> std::result::Result<Option<String>, String> {
         return if ok { Ok(None) } else { Err("malformed domain literal".into()) };
     }
     if domain.is_ascii() {
-        let ok = domain
-            .split('.')
-            .all(|label| !label.is_empty() && label.chars().all(|c| is_atext(c, false)));
+        let ok = is_dot_atom(domain);
         return if ok {
             Ok(None)
         } else {
@@ -434,6 +441,17 @@ impl From<Group> for Address {
 /// A reason when the name holds a control character (C0, DEL, C1), which a
 /// display name cannot carry readably (Python flags them as defects).
 pub fn normalize_display_name(name: &str) -> std::result::Result<Option<String>, &'static str> {
+    // Most names have single inner spaces, no outer ones and no controls.
+    let b = name.as_bytes();
+    let plain = !b.is_empty()
+        && b.first() != Some(&b' ')
+        && b.last() != Some(&b' ')
+        && !has_control(name)
+        && !b.windows(2).any(|w| w == b"  ")
+        && !b.iter().any(|&c| c == b'\t' || c == b'\r' || c == b'\n');
+    if plain {
+        return Ok(Some(name.to_owned()));
+    }
     let mut out = String::with_capacity(name.len());
     let mut pending_space = false;
     for c in name.chars() {
@@ -451,6 +469,15 @@ pub fn normalize_display_name(name: &str) -> std::result::Result<Option<String>,
         out.push(c);
     }
     Ok((!out.is_empty()).then_some(out))
+}
+
+/// Whether `s` has a C0 control, DEL or a C1 control (U+0080–U+009F, in
+/// UTF-8 0xC2 0x80–0x9F), by octets.
+pub(crate) fn has_control(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| {
+        c < 0x20 || c == 0x7F || (c == 0xC2 && b.get(i + 1).is_some_and(|&n| (0x80..=0x9F).contains(&n)))
+    })
 }
 
 /// Writes one mailbox, its first token preceded by `ws`.

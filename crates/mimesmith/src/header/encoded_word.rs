@@ -47,10 +47,6 @@ pub(crate) enum Context {
 
 impl Context {
     /// Octets a "Q" word spends on `b` (RFC 2047 §4.2): 1 literal or `_`, 3 for `=XX`.
-    fn q_cost(self, b: u8) -> usize {
-        if b == b' ' || self.q_literal(b) { 1 } else { 3 }
-    }
-
     fn q_literal(self, b: u8) -> bool {
         match self {
             Self::Text => b.is_ascii_graphic() && !matches!(b, b'=' | b'?' | b'_'),
@@ -82,8 +78,26 @@ fn b_len(n: usize) -> usize {
     n.div_ceil(3) * 4
 }
 
+/// Octets a "Q" word spends on each octet, per context (RFC 2047 §4.2, §5).
+const Q_COST: [[u8; 256]; 2] = {
+    let mut t = [[3u8; 256]; 2];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c == b' ' || (c.is_ascii_graphic() && !matches!(c, b'=' | b'?' | b'_')) {
+            t[0][b] = 1;
+        }
+        if c == b' ' || c.is_ascii_alphanumeric() || matches!(c, b'!' | b'*' | b'+' | b'-' | b'/') {
+            t[1][b] = 1;
+        }
+        b += 1;
+    }
+    t
+};
+
 fn q_len(bytes: &[u8], ctx: Context) -> usize {
-    bytes.iter().map(|&b| ctx.q_cost(b)).sum()
+    let table = &Q_COST[usize::from(ctx == Context::Phrase)];
+    bytes.iter().map(|&b| usize::from(table[usize::from(b)])).sum()
 }
 
 /// True when every character stands alone as a grapheme cluster: ASCII,
@@ -213,6 +227,9 @@ fn chunk_len(
     cost: &dyn Fn(&[u8]) -> usize,
     context: &dyn Fn() -> String,
 ) -> Result<usize> {
+    if charset.is_utf8() {
+        return Ok(chunk_len_utf8(rest, standalone, budget, cost));
+    }
     let fits = |end: usize| -> Result<bool> {
         let prefix = rest.get(..end).unwrap_or(rest);
         Ok(cost(&charset.encode(prefix, context)?) <= budget)
@@ -236,6 +253,44 @@ fn chunk_len(
         }
     }
     Ok(best)
+}
+
+/// [`chunk_len`] for UTF-8, where the bytes are the text's own: the longest
+/// fitting byte prefix is found in one pass, then cut back to a boundary.
+fn chunk_len_utf8(rest: &str, standalone: bool, budget: usize, cost: &dyn Fn(&[u8]) -> usize) -> usize {
+    let bytes = rest.as_bytes();
+    // Cost is monotone in the prefix length: binary search the longest fit.
+    let (mut lo, mut hi) = (0, bytes.len());
+    if cost(bytes) <= budget {
+        return bytes.len();
+    }
+    while lo + 1 < hi {
+        let mid = lo + (hi - lo) / 2;
+        if cost(bytes.get(..mid).unwrap_or(bytes)) <= budget {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    let max = lo;
+    let mut char_end = max;
+    while char_end > 0 && !rest.is_char_boundary(char_end) {
+        char_end -= 1;
+    }
+    if standalone {
+        return if char_end > 0 { char_end } else { rest.chars().next().map_or(0, char::len_utf8) };
+    }
+    let mut best = 0;
+    for end in unit_ends(rest, false) {
+        if end > max {
+            break;
+        }
+        best = end;
+    }
+    if best == 0 {
+        best = if char_end > 0 { char_end } else { rest.chars().next().map_or(0, char::len_utf8) };
+    }
+    best
 }
 
 /// Appends `=?charset?X?…?=`.
@@ -401,11 +456,24 @@ pub(crate) enum PhraseForm {
     Encoded,
 }
 
+/// ASCII atext (RFC 5322 §3.2.3), as a table.
+const ATEXT: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || matches!(b, b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'/' | b'=' | b'?' | b'^' | b'_' | b'`' | b'{' | b'|' | b'}' | b'~');
+        c += 1;
+    }
+    t
+};
+
 /// atext (RFC 5322 §3.2.3), widened to UTF-8 with SMTPUTF8 (RFC 6532 §3.2).
 pub(crate) fn is_atext(c: char, smtputf8: bool) -> bool {
-    c.is_ascii_alphanumeric()
-        || "!#$%&'*+-/=?^_`{|}~".contains(c)
-        || (smtputf8 && !c.is_ascii() && !c.is_control())
+    match ATEXT.get(c as usize) {
+        Some(&a) => a,
+        None => smtputf8 && !c.is_control(),
+    }
 }
 
 /// How a display name is written: atoms when it is plain words, a quoted
@@ -413,6 +481,9 @@ pub(crate) fn is_atext(c: char, smtputf8: bool) -> bool {
 /// (and whenever the text contains `=?`, which some parsers would decode
 /// even inside quotes).
 pub(crate) fn phrase_form(name: &str, smtputf8: bool) -> PhraseForm {
+    if !smtputf8 && !name.is_ascii() {
+        return PhraseForm::Encoded;
+    }
     let simple_spacing = !name.is_empty()
         && !name.starts_with(' ')
         && !name.ends_with(' ')

@@ -12,11 +12,16 @@ const GENERATED_ID_LEN: usize = 24;
 
 /// dot-atom-text (RFC 5322 §3.2.3), ASCII only.
 fn is_dot_atom_text(s: &str) -> bool {
-    !s.is_empty()
-        && !s.starts_with('.')
-        && !s.ends_with('.')
-        && !s.contains("..")
-        && s.chars().all(|c| c == '.' || is_atext(c, false))
+    let b = s.as_bytes();
+    if b.first().is_none_or(|&c| c == b'.') || b.last() == Some(&b'.') {
+        return false;
+    }
+    let mut prev_dot = false;
+    b.iter().all(|&c| {
+        let ok = if c == b'.' { !prev_dot } else { c.is_ascii() && is_atext(char::from(c), false) };
+        prev_dot = c == b'.';
+        ok
+    })
 }
 
 /// no-fold-literal: `[` dtext `]` (RFC 5322 §3.6.4).

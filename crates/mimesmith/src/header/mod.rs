@@ -192,7 +192,7 @@ pub fn format_disposition(
 /// pasted from a text area with a trailing newline still sends.
 #[must_use]
 pub fn sanitize_line_breaks(value: &str) -> Cow<'_, str> {
-    if !value.contains(['\r', '\n']) {
+    if memchr::memchr2(b'\r', b'\n', value.as_bytes()).is_none() {
         return Cow::Borrowed(value);
     }
     let mut out = String::with_capacity(value.len());
