@@ -176,22 +176,38 @@ impl EmailAddress {
     }
 }
 
+/// ASCII atext (RFC 5322 §3.2.3) by octet; octets above 127 are false.
+const ATEXT_OCTET: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric()
+            || matches!(b, b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'/' | b'=' | b'?' | b'^' | b'_' | b'`' | b'{' | b'|' | b'}' | b'~');
+        c += 1;
+    }
+    t
+};
+
 /// dot-atom-text (RFC 5322 §3.2.3), with UTF-8 atext (RFC 6532 §3.2).
 fn is_dot_atom(s: &str) -> bool {
     let b = s.as_bytes();
     if b.first().is_none_or(|&c| c == b'.') || b.last() == Some(&b'.') {
         return false;
     }
-    if s.is_ascii() {
-        // One pass over octets: atext or a dot not following a dot.
-        let mut prev_dot = false;
-        return b.iter().all(|&c| {
-            let ok = if c == b'.' { !prev_dot } else { is_atext(char::from(c), false) };
-            prev_dot = c == b'.';
-            ok
-        });
+    let mut prev = 0u8;
+    for &c in b {
+        if c == b'.' {
+            if prev == b'.' {
+                return false;
+            }
+        } else if !ATEXT_OCTET[usize::from(c)] {
+            // Only UTF-8 can still be atext (RFC 6532): check by characters.
+            return c >= 0x80 && !s.contains("..") && s.chars().all(|ch| ch == '.' || is_atext(ch, true));
+        }
+        prev = c;
     }
-    !s.contains("..") && s.chars().all(|c| c == '.' || is_atext(c, true))
+    true
 }
 
 /// Splits a quoted string after its opening quote into its unescaped
@@ -475,9 +491,8 @@ pub fn normalize_display_name(name: &str) -> std::result::Result<Option<String>,
 /// UTF-8 0xC2 0x80–0x9F), by octets.
 pub(crate) fn has_control(s: &str) -> bool {
     let b = s.as_bytes();
-    b.iter().enumerate().any(|(i, &c)| {
-        c < 0x20 || c == 0x7F || (c == 0xC2 && b.get(i + 1).is_some_and(|&n| (0x80..=0x9F).contains(&n)))
-    })
+    b.iter().any(|&c| c < 0x20 || c == 0x7F)
+        || memchr::memchr_iter(0xC2, b).any(|i| b.get(i + 1).is_some_and(|&n| (0x80..=0x9F).contains(&n)))
 }
 
 /// Writes one mailbox, its first token preceded by `ws`.

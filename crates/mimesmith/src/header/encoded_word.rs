@@ -159,7 +159,10 @@ pub(crate) fn write_run(
     }
     // The smallest useful word carries one 4-octet character: 12 "Q" octets.
     let min_word = over + 12;
-    let standalone = run.chars().all(is_standalone);
+    // UTF-8 cuts check their own neighbourhood; other charsets are cut only
+    // between grapheme clusters found by segmenting (or, for text that is
+    // all standalone characters, between any two characters).
+    let standalone = !charset.is_utf8() && run.chars().all(is_standalone);
     let mut ws = ws;
     let mut rest = run;
     while !rest.is_empty() {
@@ -257,13 +260,15 @@ fn chunk_len(
 
 /// [`chunk_len`] for UTF-8, where the bytes are the text's own: the longest
 /// fitting byte prefix is found in one pass, then cut back to a boundary.
+/// The cut is known to be between grapheme clusters when the characters on
+/// both sides stand alone; only otherwise is the text segmented.
 fn chunk_len_utf8(rest: &str, standalone: bool, budget: usize, cost: &dyn Fn(&[u8]) -> usize) -> usize {
     let bytes = rest.as_bytes();
-    // Cost is monotone in the prefix length: binary search the longest fit.
-    let (mut lo, mut hi) = (0, bytes.len());
     if cost(bytes) <= budget {
         return bytes.len();
     }
+    // Cost is monotone in the prefix length: binary search the longest fit.
+    let (mut lo, mut hi) = (0, bytes.len());
     while lo + 1 < hi {
         let mid = lo + (hi - lo) / 2;
         if cost(bytes.get(..mid).unwrap_or(bytes)) <= budget {
@@ -272,25 +277,30 @@ fn chunk_len_utf8(rest: &str, standalone: bool, budget: usize, cost: &dyn Fn(&[u
             hi = mid;
         }
     }
-    let max = lo;
-    let mut char_end = max;
-    while char_end > 0 && !rest.is_char_boundary(char_end) {
-        char_end -= 1;
+    let first_char = || rest.chars().next().map_or(0, char::len_utf8);
+    let mut cut = lo;
+    while cut > 0 && !rest.is_char_boundary(cut) {
+        cut -= 1;
     }
-    if standalone {
-        return if char_end > 0 { char_end } else { rest.chars().next().map_or(0, char::len_utf8) };
+    if cut == 0 {
+        return first_char();
+    }
+    let around = |at: usize| {
+        let before = rest.get(..at).and_then(|h| h.chars().next_back());
+        let after = rest.get(at..).and_then(|t| t.chars().next());
+        before.is_some_and(is_standalone) && after.is_some_and(is_standalone)
+    };
+    if standalone || around(cut) {
+        return cut;
     }
     let mut best = 0;
     for end in unit_ends(rest, false) {
-        if end > max {
+        if end > cut {
             break;
         }
         best = end;
     }
-    if best == 0 {
-        best = if char_end > 0 { char_end } else { rest.chars().next().map_or(0, char::len_utf8) };
-    }
-    best
+    if best == 0 { cut } else { best }
 }
 
 /// Appends `=?charset?X?…?=`.
@@ -318,24 +328,32 @@ fn write_word(out: &mut Vec<u8>, charset: Charset, scheme: Scheme, ctx: Context,
     out.extend_from_slice(b"?=");
 }
 
-/// Base64 of a few dozen octets (RFC 2045 §6.8), without line breaks.
+/// Base64 of a few dozen octets (RFC 2045 §6.8), without line breaks,
+/// through a stack buffer so the vector grows once.
 fn push_base64(out: &mut Vec<u8>, bytes: &[u8]) {
+    const MAX_WORD_OCTETS: usize = 57;
     let sym = |v: u32| B64[(v & 63) as usize];
-    let mut chunks = bytes.chunks_exact(3);
-    for c in &mut chunks {
-        let n = u32::from(c[0]) << 16 | u32::from(c[1]) << 8 | u32::from(c[2]);
-        out.extend_from_slice(&[sym(n >> 18), sym(n >> 12), sym(n >> 6), sym(n)]);
-    }
-    match *chunks.remainder() {
-        [a] => {
-            let n = u32::from(a) << 16;
-            out.extend_from_slice(&[sym(n >> 18), sym(n >> 12), b'=', b'=']);
+    for piece in bytes.chunks(MAX_WORD_OCTETS) {
+        let mut buf = [0u8; MAX_WORD_OCTETS / 3 * 4];
+        let mut n = 0;
+        let mut triples = piece.chunks_exact(3);
+        for (c, slot) in (&mut triples).zip(buf.chunks_exact_mut(4)) {
+            let v = u32::from(c[0]) << 16 | u32::from(c[1]) << 8 | u32::from(c[2]);
+            slot.copy_from_slice(&[sym(v >> 18), sym(v >> 12), sym(v >> 6), sym(v)]);
+            n += 4;
         }
-        [a, b] => {
-            let n = u32::from(a) << 16 | u32::from(b) << 8;
-            out.extend_from_slice(&[sym(n >> 18), sym(n >> 12), sym(n >> 6), b'=']);
+        out.extend_from_slice(buf.get(..n).unwrap_or_default());
+        match *triples.remainder() {
+            [a] => {
+                let v = u32::from(a) << 16;
+                out.extend_from_slice(&[sym(v >> 18), sym(v >> 12), b'=', b'=']);
+            }
+            [a, b] => {
+                let v = u32::from(a) << 16 | u32::from(b) << 8;
+                out.extend_from_slice(&[sym(v >> 18), sym(v >> 12), sym(v >> 6), b'=']);
+            }
+            _ => {}
         }
-        _ => {}
     }
 }
 
@@ -470,10 +488,7 @@ const ATEXT: [bool; 128] = {
 
 /// atext (RFC 5322 §3.2.3), widened to UTF-8 with SMTPUTF8 (RFC 6532 §3.2).
 pub(crate) fn is_atext(c: char, smtputf8: bool) -> bool {
-    match ATEXT.get(c as usize) {
-        Some(&a) => a,
-        None => smtputf8 && !c.is_control(),
-    }
+    if (c as u32) < 128 { ATEXT[c as usize] } else { smtputf8 && !c.is_control() }
 }
 
 /// How a display name is written: atoms when it is plain words, a quoted
