@@ -404,10 +404,7 @@ fn literal_run(table: &[u32; 256], rest: &[u8], column: usize) -> usize {
     let room = MAX_QP_CONTENT.saturating_sub(column);
     let window = rest.get(..room).unwrap_or(rest);
     let is_white = |octet: u8| class_of(table[usize::from(octet)]) == WHITE;
-    let mut run = window
-        .iter()
-        .position(|&octet| class_of(table[usize::from(octet)]) & (LITERAL | WHITE) == 0)
-        .unwrap_or(window.len());
+    let mut run = first_stop(table, window);
     let safe = (WHITE_SAFE_UNTIL + 1).saturating_sub(column);
     if let Some(late) = window.get(safe..run)
         && let Some(white) = late.iter().position(|&octet| is_white(octet))
@@ -423,6 +420,44 @@ fn literal_run(table: &[u32; 256], rest: &[u8], column: usize) -> usize {
         run = last;
     }
     run
+}
+
+/// The index of the first octet of `window` that is neither a literal nor a
+/// space or tab (its length if there is none). The first 16 octets are
+/// searched one by one; after them, blocks of 16 without such an octet are
+/// skipped with byte-lane compares the compiler vectorises, and the block
+/// that has one is searched octet by octet. CR and LF stop a run in
+/// both modes (a line break in text mode, an escape in binary mode).
+#[inline]
+fn first_stop(table: &[u32; 256], window: &[u8]) -> usize {
+    const LANES: usize = 16;
+    let stops_at = |octets: &[u8]| {
+        octets
+            .iter()
+            .position(|&octet| class_of(table[usize::from(octet)]) & (LITERAL | WHITE) == 0)
+    };
+    // Short runs (words between accented letters) end in the first block.
+    let (first, after) = window.split_at(window.len().min(LANES));
+    if let Some(stop) = stops_at(first) {
+        return stop;
+    }
+    let (blocks, _) = after.as_chunks::<LANES>();
+    let mut clean = first.len();
+    for block in blocks {
+        let mut stops = [0u8; LANES];
+        for lane in 0..LANES {
+            let octet = block[lane];
+            stops[lane] = u8::from(octet >= 0x7f)
+                | u8::from(octet == b'=')
+                | (u8::from(octet < b' ') & u8::from(octet != b'\t'));
+        }
+        if u128::from_le_bytes(stops) != 0 {
+            break;
+        }
+        clean += LANES;
+    }
+    let rest = window.get(clean..).unwrap_or_default();
+    clean + stops_at(rest).unwrap_or(rest.len())
 }
 
 /// Past this column a space or tab may not be literal whatever follows
