@@ -3,11 +3,13 @@
 //! chunks of any size, split anywhere (a CRLF split across two chunks counts
 //! as one CRLF).
 //!
-//! The pass finds line terminators with `memchr` and counts the octets of
-//! each line segment with a loop the compiler vectorises, so it runs at
-//! several GB/s on text. For a binary attachment the writer need not measure
-//! the whole body: [`Measure::settled`] says when more input can no longer
-//! change the choice.
+//! The pass counts 8-bit octets, NULs and controls over each chunk in
+//! vectorised byte lanes, finds line terminators with `memchr`, and counts
+//! the escapes and spaces of each line the same way: about 2 GiB/s on
+//! ordinary text and on random binary data (the per-line work dominates),
+//! 5–6 GiB/s on text without line breaks. For a binary attachment the writer
+//! need not measure the whole body: [`Measure::settled`] says when more
+//! input can no longer change the choice (at the first 8-bit octet).
 
 use super::qp::QpMode;
 use super::{BodyKind, TransferEncoding};

@@ -16,20 +16,23 @@
 //!
 //! Written here rather than taken from a crate: `encodify::qp::BODY` escapes
 //! a bare CR instead of treating it as a line break, cannot stream (its
-//! column state is private), and runs at 0.66–0.87 GB/s on Chinese text
+//! column state is private), and runs at 0.66–0.87 GiB/s on Chinese text
 //! where this encoder must reach 1 GB/s; `quoted_printable` runs at 0.11
-//! GB/s. Measured on 1 MB (`benches/encode.rs`), text mode:
+//! GiB/s. Measured on 1 MB in text mode (`benches/encode.rs`, several runs
+//! on a shared machine, hence the ranges):
 //!
-//! | text                       | this        | `encodify` | `quoted_printable` |
-//! |----------------------------|-------------|------------|--------------------|
-//! | Chinese (all escaped)      | 1.75–1.9 GiB/s | 0.66–0.88 GiB/s | 0.11 GiB/s |
-//! | German, mostly ASCII       | 0.81–0.87 GiB/s | 0.73–0.87 GiB/s | 0.29 GiB/s |
-//! | ASCII, 64-column lines     | 1.55–1.74 GiB/s | 2.1–2.5 GiB/s | 0.43 GiB/s |
+//! | text                      | this           | `encodify`     | `quoted_printable` |
+//! |---------------------------|----------------|----------------|--------------------|
+//! | Chinese (all escaped)     | 1.3–1.9 GiB/s  | 0.66–0.87 GiB/s | 0.11–0.12 GiB/s |
+//! | German, mostly ASCII      | 0.6–0.87 GiB/s | 0.73–0.88 GiB/s | 0.24–0.30 GiB/s |
+//! | ASCII, 64-column lines    | 1.85–2.5 GiB/s | 1.7–2.5 GiB/s  | 0.34–0.44 GiB/s |
 //!
-//! Lines of 25 escapes take a fast path (25 table loads, one 78-byte
-//! append); literal runs are found with one table load per octet and copied
-//! at a fixed size. `encodify` is ahead on plain ASCII through its AVX2
-//! copy loop, which safe Rust on baseline x86-64 cannot express.
+//! Lines of 25 escapes take a fast path (25 table loads, one 78-octet
+//! append); literal runs skip clean 16-octet blocks with compares the
+//! compiler vectorises and are copied at a fixed size. On mostly-ASCII text
+//! with accents the cost is one mispredicted branch per run; `encodify`
+//! finds run ends with AVX2 masks, which safe Rust on baseline x86-64 cannot
+//! express.
 
 /// Encoded lines are at most 76 characters (RFC 2045 §6.7(5)).
 pub const MAX_QP_LINE: usize = 76;
