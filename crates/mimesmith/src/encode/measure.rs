@@ -44,9 +44,10 @@ struct Tally {
     controls: u64,
 }
 
-/// Lanes of the vectorised counts; a lane counter of `u8` holds at most this
-/// many 16-octet blocks before it must be added up.
+/// Lanes of the vectorised counts (one 16-octet vector register).
 const LANES: usize = 16;
+/// A lane counter of `u8` holds at most this many blocks before it must be
+/// added up.
 const BLOCKS_PER_FLUSH: usize = u8::MAX as usize;
 
 /// The sum of 16 byte counters, added as two words (SWAR).

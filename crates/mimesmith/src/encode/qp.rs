@@ -261,6 +261,8 @@ impl QpEncoder {
         out.reserve(rest.len() + rest.len() / 4);
         loop {
             if column == 0 {
+                // Every line break flushes `line`, so it is empty here and
+                // full lines may go straight to `out`.
                 rest = full_lines(table, rest, out);
             }
             let run = literal_run(table, rest, column);
