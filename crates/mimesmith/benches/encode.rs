@@ -116,6 +116,20 @@ fn base64(c: &mut Criterion) {
             black_box(big.len())
         });
     });
+    group.bench_function(
+        BenchmarkId::new("mimesmith", "chunks_of_whole_lines"),
+        |b| {
+            b.iter(|| {
+                big.clear();
+                let mut encoder = Base64Encoder::new();
+                for chunk in input.chunks(LINE_CHUNK) {
+                    encoder.update(black_box(chunk), &mut big);
+                }
+                encoder.finish(&mut big);
+                black_box(big.len())
+            });
+        },
+    );
     group.bench_function(BenchmarkId::new("encodify_mime", "stream"), |b| {
         b.iter(|| {
             let mut total = 0;

@@ -16,20 +16,23 @@
 //!
 //! Written here rather than taken from a crate: `encodify::qp::BODY` escapes
 //! a bare CR instead of treating it as a line break, cannot stream (its
-//! column state is private), and runs at 0.66–0.87 GB/s on Chinese text
+//! column state is private), and runs at 0.66–0.87 GiB/s on Chinese text
 //! where this encoder must reach 1 GB/s; `quoted_printable` runs at 0.11
-//! GB/s. Measured on 1 MB (`benches/encode.rs`), text mode:
+//! GiB/s. Measured on 1 MB in text mode (`benches/encode.rs`, several runs
+//! on a shared machine, hence the ranges):
 //!
-//! | text                       | this        | `encodify` | `quoted_printable` |
-//! |----------------------------|-------------|------------|--------------------|
-//! | Chinese (all escaped)      | 1.75–1.9 GiB/s | 0.66–0.88 GiB/s | 0.11 GiB/s |
-//! | German, mostly ASCII       | 0.81–0.87 GiB/s | 0.73–0.87 GiB/s | 0.29 GiB/s |
-//! | ASCII, 64-column lines     | 1.55–1.74 GiB/s | 2.1–2.5 GiB/s | 0.43 GiB/s |
+//! | text                      | this           | `encodify`     | `quoted_printable` |
+//! |---------------------------|----------------|----------------|--------------------|
+//! | Chinese (all escaped)     | 1.3–1.9 GiB/s  | 0.66–0.87 GiB/s | 0.11–0.12 GiB/s |
+//! | German, mostly ASCII      | 0.6–0.87 GiB/s | 0.73–0.88 GiB/s | 0.24–0.30 GiB/s |
+//! | ASCII, 64-column lines    | 1.85–2.5 GiB/s | 1.7–2.5 GiB/s  | 0.34–0.44 GiB/s |
 //!
-//! Lines of 25 escapes take a fast path (25 table loads, one 78-byte
-//! append); literal runs are found with one table load per octet and copied
-//! at a fixed size. `encodify` is ahead on plain ASCII through its AVX2
-//! copy loop, which safe Rust on baseline x86-64 cannot express.
+//! Lines of 25 escapes take a fast path (25 table loads, one 78-octet
+//! append); literal runs skip clean 16-octet blocks with compares the
+//! compiler vectorises and are copied at a fixed size. On mostly-ASCII text
+//! with accents the cost is one mispredicted branch per run; `encodify`
+//! finds run ends with AVX2 masks, which safe Rust on baseline x86-64 cannot
+//! express.
 
 /// Encoded lines are at most 76 characters (RFC 2045 §6.7(5)).
 pub const MAX_QP_LINE: usize = 76;
@@ -258,6 +261,8 @@ impl QpEncoder {
         out.reserve(rest.len() + rest.len() / 4);
         loop {
             if column == 0 {
+                // Every line break flushes `line`, so it is empty here and
+                // full lines may go straight to `out`.
                 rest = full_lines(table, rest, out);
             }
             let run = literal_run(table, rest, column);
@@ -404,10 +409,7 @@ fn literal_run(table: &[u32; 256], rest: &[u8], column: usize) -> usize {
     let room = MAX_QP_CONTENT.saturating_sub(column);
     let window = rest.get(..room).unwrap_or(rest);
     let is_white = |octet: u8| class_of(table[usize::from(octet)]) == WHITE;
-    let mut run = window
-        .iter()
-        .position(|&octet| class_of(table[usize::from(octet)]) & (LITERAL | WHITE) == 0)
-        .unwrap_or(window.len());
+    let mut run = first_stop(table, window);
     let safe = (WHITE_SAFE_UNTIL + 1).saturating_sub(column);
     if let Some(late) = window.get(safe..run)
         && let Some(white) = late.iter().position(|&octet| is_white(octet))
@@ -423,6 +425,44 @@ fn literal_run(table: &[u32; 256], rest: &[u8], column: usize) -> usize {
         run = last;
     }
     run
+}
+
+/// The index of the first octet of `window` that is neither a literal nor a
+/// space or tab (its length if there is none). The first 16 octets are
+/// searched one by one; after them, blocks of 16 without such an octet are
+/// skipped with byte-lane compares the compiler vectorises, and the block
+/// that has one is searched octet by octet. CR and LF stop a run in
+/// both modes (a line break in text mode, an escape in binary mode).
+#[inline]
+fn first_stop(table: &[u32; 256], window: &[u8]) -> usize {
+    const LANES: usize = 16;
+    let stops_at = |octets: &[u8]| {
+        octets
+            .iter()
+            .position(|&octet| class_of(table[usize::from(octet)]) & (LITERAL | WHITE) == 0)
+    };
+    // Short runs (words between accented letters) end in the first block.
+    let (first, after) = window.split_at(window.len().min(LANES));
+    if let Some(stop) = stops_at(first) {
+        return stop;
+    }
+    let (blocks, _) = after.as_chunks::<LANES>();
+    let mut clean = first.len();
+    for block in blocks {
+        let mut stops = [0u8; LANES];
+        for lane in 0..LANES {
+            let octet = block[lane];
+            stops[lane] = u8::from(octet >= 0x7f)
+                | u8::from(octet == b'=')
+                | (u8::from(octet < b' ') & u8::from(octet != b'\t'));
+        }
+        if u128::from_le_bytes(stops) != 0 {
+            break;
+        }
+        clean += LANES;
+    }
+    let rest = window.get(clean..).unwrap_or_default();
+    clean + stops_at(rest).unwrap_or(rest.len())
 }
 
 /// Past this column a space or tab may not be literal whatever follows
