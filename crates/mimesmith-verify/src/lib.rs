@@ -1,7 +1,10 @@
 #![forbid(unsafe_code)]
-//! mimesmith-verify: parse any message through an independent parser, check
-//! the byte-level invariants, lint, and compare a build with its expectation.
+//! mimesmith-verify: parse any message through an independent parser
+//! (mail-parser), check the byte-level invariants every mimesmith output
+//! holds, lint other people's mail, and compare a build with what it was
+//! asked to produce.
 
+pub mod diag;
 pub mod model;
 #[cfg(feature = "strategies")]
 pub mod strategy;
