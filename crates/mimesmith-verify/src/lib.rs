@@ -6,5 +6,6 @@
 
 pub mod diag;
 pub mod model;
+pub mod parse;
 #[cfg(feature = "strategies")]
 pub mod strategy;
