@@ -47,6 +47,23 @@ fn golden_specs_build_byte_for_byte() {
 }
 
 #[test]
+fn golden_messages_hold_the_invariants() {
+    use mimesmith_verify::invariants::{InvariantOptions, check};
+    let mut checked = 0;
+    for spec_path in files_ending(&testdata("golden"), ".spec.json") {
+        let spec = Spec::from_json(&std::fs::read_to_string(&spec_path).unwrap()).unwrap();
+        let opts = InvariantOptions {
+            smtputf8: spec.smtputf8.unwrap_or(false),
+            rfc2047_params: spec.rfc2047_filenames.unwrap_or(true),
+        };
+        let found = check(&build(&spec_path), opts);
+        assert!(found.is_empty(), "{}: {found:#?}", spec_path.display());
+        checked += 1;
+    }
+    assert!(checked >= 15);
+}
+
+#[test]
 fn building_twice_with_a_seed_gives_the_same_bytes() {
     for spec in files_ending(&testdata("golden"), ".spec.json") {
         assert!(build(&spec) == build(&spec), "{} is not deterministic", spec.display());

@@ -5,7 +5,9 @@
 //! asked to produce.
 
 pub mod diag;
+pub mod invariants;
 pub mod model;
 pub mod parse;
+pub mod roundtrip;
 #[cfg(feature = "strategies")]
 pub mod strategy;

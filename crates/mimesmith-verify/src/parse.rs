@@ -355,12 +355,20 @@ fn headers(part: &MessagePart<'_>, raw: &[u8], base: LineBase<'_>) -> Vec<Header
                     .filter(|n| !n.is_empty())
                     .unwrap_or_else(|| known.as_str().to_owned()),
             };
-            Header {
-                name,
-                raw: raw_value.to_vec(),
-                value: display_value(&h.value, raw_value),
-                line: base.map(|(l, off)| l.line(off + field)),
-            }
+            // mail-parser keeps unknown fields raw (encoded words not
+            // decoded): read them as unstructured text (RFC 2047 §5(1)).
+            let value = match (&h.name, &h.value) {
+                (HeaderName::Other(_), HeaderValue::Text(_) | HeaderValue::Empty) => {
+                    let mut field_bytes = raw_value.to_vec();
+                    field_bytes.extend_from_slice(b"\r\n");
+                    match mail_parser::parsers::MessageStream::new(&field_bytes).parse_unstructured() {
+                        HeaderValue::Text(t) => t.to_string(),
+                        _ => String::new(),
+                    }
+                }
+                _ => display_value(&h.value, raw_value),
+            };
+            Header { name, raw: raw_value.to_vec(), value, line: base.map(|(l, off)| l.line(off + field)) }
         })
         .collect()
 }
@@ -581,7 +589,9 @@ fn convert(mp: &MessagePart<'_>, w: &Work<'_, '_>, lines: Option<&Lines>) -> Par
             (transfer_decode(raw_body, transfer_encoding.as_deref()), Some(t.to_string()))
         }
         PartType::Binary(b) | PartType::InlineBinary(b) => (b.to_vec(), None),
-        PartType::Message(m) => (m.raw_message.to_vec(), None),
+        // The part's own octets: mail-parser's nested raw_message of a
+        // top-level message/rfc822 body spans more than the part.
+        PartType::Message(_) => (transfer_decode(raw.get(bb..eb.max(bb)).unwrap_or_default(), transfer_encoding.as_deref()), None),
         PartType::Multipart(_) => (Vec::new(), None),
     };
     let base = w.base;

@@ -217,13 +217,13 @@ impl Message<'_> {
                 if i > 0 {
                     f.glue(b",");
                 }
-                write_mailbox(&mut f, b" ", m, &style, &ctx("From"))?;
+                write_mailbox(&mut f, b" ", m, usize::from(i + 1 < h.from.len()), &style, &ctx("From"))?;
             }
             f.finish();
         }
         if let Some(sender) = &h.sender {
             let mut f = Folder::new(buf, "Sender");
-            write_mailbox(&mut f, b" ", sender, &style, &ctx("Sender"))?;
+            write_mailbox(&mut f, b" ", sender, 0, &style, &ctx("Sender"))?;
             f.finish();
         }
         for (name, list) in [("Reply-To", &h.reply_to), ("To", &h.to), ("Cc", &h.cc)] {
@@ -278,29 +278,33 @@ fn write_content_headers(node: &Prepared<'_>, opts: &FormatOptions, buf: &mut Ve
     match node {
         Prepared::Multi(m) => {
             let mut f = Folder::new(buf, "Content-Type");
-            f.push_with(b" ", 10 + m.subtype.len(), |out| {
+            f.push_with_trailing(b" ", 10 + m.subtype.len(), 1, |out| {
                 out.extend_from_slice(b"multipart/");
                 out.extend_from_slice(m.subtype.as_bytes());
             });
             for (name, value) in &m.params {
-                write_param(&mut f, name, value, &ps, false, &|| format!("Content-Type {name}"))?;
+                write_param(&mut f, name, value, &ps, false, false, &|| format!("Content-Type {name}"))?;
             }
-            write_param(&mut f, "boundary", &m.boundary, &ps, true, &|| "boundary".to_owned())?;
+            write_param(&mut f, "boundary", &m.boundary, &ps, true, true, &|| "boundary".to_owned())?;
             f.finish();
         }
         Prepared::Leaf(leaf) => {
             let p = &leaf.part;
             let context = || format!("the Content-Type of {}", p.describe());
             let mut f = Folder::new(buf, "Content-Type");
-            f.push(b" ", p.content_type.essence().as_bytes());
+            let essence = p.content_type.essence().as_bytes();
+            let params = p.content_type.params();
+            let has_name = p.filename.is_some();
+            let any = leaf.charset.is_some() || !params.is_empty() || has_name;
+            f.push_with_trailing(b" ", essence.len(), usize::from(any), |out| out.extend_from_slice(essence));
             if let Some(cs) = leaf.charset {
-                write_param(&mut f, "charset", cs.name(), &ps, false, &context)?;
+                write_param(&mut f, "charset", cs.name(), &ps, false, params.is_empty() && !has_name, &context)?;
             }
-            for (name, value) in p.content_type.params() {
-                write_param(&mut f, name, value, &ps, false, &context)?;
+            for (i, (name, value)) in params.iter().enumerate() {
+                write_param(&mut f, name, value, &ps, false, i + 1 == params.len() && !has_name, &context)?;
             }
             if let Some(name) = &p.filename {
-                write_param(&mut f, "name", name, &ps, true, &context)?;
+                write_param(&mut f, "name", name, &ps, true, true, &context)?;
             }
             f.finish();
             buf.extend_from_slice(b"Content-Transfer-Encoding: ");
@@ -308,9 +312,10 @@ fn write_content_headers(node: &Prepared<'_>, opts: &FormatOptions, buf: &mut Ve
             buf.extend_from_slice(b"\r\n");
             if let Some(d) = p.disposition {
                 let mut f = Folder::new(buf, "Content-Disposition");
-                f.push(b" ", d.as_str().as_bytes());
+                let d = d.as_str();
+                f.push_with_trailing(b" ", d.len(), usize::from(p.filename.is_some()), |out| out.extend_from_slice(d.as_bytes()));
                 if let Some(name) = &p.filename {
-                    write_param(&mut f, "filename", name, &ps, true, &context)?;
+                    write_param(&mut f, "filename", name, &ps, true, true, &context)?;
                 }
                 f.finish();
             }

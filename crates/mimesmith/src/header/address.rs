@@ -106,7 +106,7 @@ impl EmailAddress {
         self.local_part().is_ascii()
     }
 
-    fn local_is_dot_atom(&self) -> bool {
+    pub(crate) fn local_is_dot_atom(&self) -> bool {
         is_dot_atom(self.local_part())
     }
 
@@ -500,22 +500,27 @@ pub(crate) fn write_mailbox(
     f: &mut Folder<'_>,
     ws: &[u8],
     mailbox: &Mailbox,
+    trailing: usize,
     style: &HeaderStyle,
     context: &dyn Fn() -> String,
 ) -> Result<()> {
     let utf8 = style.smtputf8;
     mailbox.email.check(utf8)?;
     let len = mailbox.email.written_len(utf8);
+    let angle = |out: &mut Vec<u8>| {
+        out.push(b'<');
+        mailbox.email.write_unchecked(out, utf8);
+        out.push(b'>');
+    };
     match mailbox.name() {
         Some(name) => {
             write_phrase(f, ws, name, style, context)?;
-            f.push_with(b" ", len + 2, |out| {
-                out.push(b'<');
-                mailbox.email.write_unchecked(out, utf8);
-                out.push(b'>');
-            });
+            f.push_with_trailing(b" ", len + 2, trailing, angle);
         }
-        None => f.push_with(ws, len, |out| mailbox.email.write_unchecked(out, utf8)),
+        // A quoted local part goes inside angle brackets: some parsers
+        // (mail-parser) read a bare `"a b"@x` as a display name.
+        None if !mailbox.email.local_is_dot_atom() => f.push_with_trailing(ws, len + 2, trailing, angle),
+        None => f.push_with_trailing(ws, len, trailing, |out| mailbox.email.write_unchecked(out, utf8)),
     }
     Ok(())
 }
@@ -531,18 +536,25 @@ pub(crate) fn write_address_list(
         if i > 0 {
             f.glue(b",");
         }
+        // A `,` follows every address but the last.
+        let comma = usize::from(i + 1 < list.len());
         match address {
-            Address::Mailbox(m) => write_mailbox(f, b" ", m, style, context)?,
+            Address::Mailbox(m) => write_mailbox(f, b" ", m, comma, style, context)?,
             Address::Group(g) => {
                 let form = write_phrase(f, b" ", &g.name, style, context)?;
                 // An encoded word must be followed by whitespace, not a special
-                // (RFC 2047 §5(3)).
-                f.glue(if form == PhraseForm::Encoded { b" :" } else { b":" });
+                // (RFC 2047 §5(3)); that whitespace may fold.
+                if form == PhraseForm::Encoded {
+                    f.push_with_trailing(b" ", 1, usize::from(g.members.is_empty()) * (1 + comma), |o| o.push(b':'));
+                } else {
+                    f.glue(b":");
+                }
                 for (k, m) in g.members.iter().enumerate() {
                     if k > 0 {
                         f.glue(b",");
                     }
-                    write_mailbox(f, b" ", m, style, context)?;
+                    let last = k + 1 == g.members.len();
+                    write_mailbox(f, b" ", m, if last { 1 + comma } else { 1 }, style, context)?;
                 }
                 f.glue(b";");
             }
@@ -623,9 +635,9 @@ mod tests {
     fn local_parts_that_are_not_dot_atoms_are_quoted() {
         let m = Mailbox::address_only("\"john \\\"jd\\\" doe\"@example.com").unwrap();
         assert_eq!(m.email().local_part(), "john \"jd\" doe");
-        assert_eq!(field(&[m.into()], false).unwrap(), "To: \"john \\\"jd\\\" doe\"@example.com\r\n");
+        assert_eq!(field(&[m.into()], false).unwrap(), "To: <\"john \\\"jd\\\" doe\"@example.com>\r\n");
         let dots = Mailbox::address_only("\".leading\"@example.com").unwrap();
-        assert_eq!(field(&[dots.into()], false).unwrap(), "To: \".leading\"@example.com\r\n");
+        assert_eq!(field(&[dots.into()], false).unwrap(), "To: <\".leading\"@example.com>\r\n");
     }
 
     #[test]

@@ -435,6 +435,23 @@ pub(crate) fn write_unstructured(
     for t in toks.iter_mut().skip(1) {
         t.encode |= t.start - t.ws_start > MAX_LITERAL_WS;
     }
+    // Whitespace between plain text and an encoded word is kept by RFC 2047
+    // §6.2, but mail-parser turns any run of it into one space. Unless it is
+    // exactly one space, encode the neighbour too, so the whitespace goes
+    // inside the encoded text, where every decoder keeps it.
+    let has_tab = |t: &Token| text.as_bytes().get(t.ws_start..t.start).is_some_and(|w| w != b" ");
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for i in 1..toks.len() {
+            let (prev, cur) = (toks[i - 1].encode, toks[i].encode);
+            if prev != cur && has_tab(&toks[i]) {
+                toks[i - 1].encode = true;
+                toks[i].encode = true;
+                changed = true;
+            }
+        }
+    }
     let mut i = 0;
     while let Some(&t) = toks.get(i) {
         let ws = if i == 0 { " " } else { text.get(t.ws_start..t.start).unwrap_or(" ") };

@@ -49,7 +49,13 @@ impl<'o> Folder<'o> {
     /// Like [`Folder::push`] for a token of `len` octets that `write`
     /// appends straight to the output (no intermediate buffer).
     pub(crate) fn push_with(&mut self, ws: &[u8], len: usize, write: impl FnOnce(&mut Vec<u8>)) {
-        let over_soft = self.col + ws.len() + len > SOFT_LINE_LIMIT && self.has_token;
+        self.push_with_trailing(ws, len, 0, write);
+    }
+
+    /// Like [`Folder::push_with`] when `trailing` octets will be glued right
+    /// after the token (`,` `;` `:`), so the fit accounts for them.
+    pub(crate) fn push_with_trailing(&mut self, ws: &[u8], len: usize, trailing: usize, write: impl FnOnce(&mut Vec<u8>)) {
+        let over_soft = self.col + ws.len() + len + trailing > SOFT_LINE_LIMIT && self.has_token;
         let over_hard = self.col + ws.len() + len > HARD_LINE_LIMIT;
         if !ws.is_empty() && (over_soft || over_hard) {
             self.out.extend_from_slice(b"\r\n");

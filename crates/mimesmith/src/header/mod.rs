@@ -175,9 +175,11 @@ pub fn format_disposition(
 ) -> Result<String> {
     let mut out = Vec::new();
     let mut f = fold::Folder::new(&mut out, "Content-Disposition");
-    f.push(b" ", disposition.as_str().as_bytes());
-    if let Some(name) = crate::part::clean_filename(filename) {
-        rfc2231::write_param(&mut f, "filename", &name, &options.param_style(), true, &|| "filename".to_owned())?;
+    let name = crate::part::clean_filename(filename);
+    let d = disposition.as_str();
+    f.push_with_trailing(b" ", d.len(), usize::from(name.is_some()), |out| out.extend_from_slice(d.as_bytes()));
+    if let Some(name) = name {
+        rfc2231::write_param(&mut f, "filename", &name, &options.param_style(), true, true, &|| "filename".to_owned())?;
     }
     f.finish();
     Ok(String::from_utf8_lossy(&out).into_owned())

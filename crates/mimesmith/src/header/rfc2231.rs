@@ -74,15 +74,18 @@ pub(crate) fn write_param(
     value: &str,
     ps: &ParamStyle,
     always_quote: bool,
+    last: bool,
     context: &dyn Fn() -> String,
 ) -> Result<()> {
+    // Room for the `;` that follows every parameter but the last.
+    let after = usize::from(!last);
     let raw_ok = |c: char| c == ' ' || c.is_ascii_graphic() || (ps.header.smtputf8 && !c.is_ascii() && !c.is_control());
     // A value containing `=?` would be decoded as an encoded word by
     // parsers that decode inside quotes; percent-encoding keeps it literal.
     let plain = value.chars().all(raw_ok) && !value.contains("=?");
     if plain && !always_quote && is_token(value) && value.len() <= MAX_LITERAL_WORD {
         f.glue(b";");
-        f.push_with(b" ", name.len() + 1 + value.len(), |out| {
+        f.push_with_trailing(b" ", name.len() + 1 + value.len(), after, |out| {
             out.extend_from_slice(name.as_bytes());
             out.push(b'=');
             out.extend_from_slice(value.as_bytes());
@@ -91,7 +94,7 @@ pub(crate) fn write_param(
     }
     if plain && name.len() + 1 + quoted_len(value) + 2 <= SOFT_LINE_LIMIT {
         f.glue(b";");
-        f.push_with(b" ", name.len() + 1 + quoted_len(value), |out| {
+        f.push_with_trailing(b" ", name.len() + 1 + quoted_len(value), after, |out| {
             out.extend_from_slice(name.as_bytes());
             out.push(b'=');
             push_quoted(out, value);
@@ -117,7 +120,8 @@ pub(crate) fn write_param(
             let (seg, tail) = rest.split_at(take);
             let head = format!("{name}*{index}=");
             f.glue(b";");
-            f.push_with(b" ", head.len() + quoted_len(seg), |out| {
+            let trailing = if tail.is_empty() { after } else { 1 };
+            f.push_with_trailing(b" ", head.len() + quoted_len(seg), trailing, |out| {
                 out.extend_from_slice(head.as_bytes());
                 push_quoted(out, seg);
             });
@@ -126,9 +130,10 @@ pub(crate) fn write_param(
         }
         return Ok(());
     }
-    write_extended(f, name, value, ps, context)?;
-    if ps.rfc2047_compat && matches!(name, "name" | "filename") {
-        write_compat(f, name, value, ps, context)?;
+    let compat = ps.rfc2047_compat && matches!(name, "name" | "filename");
+    write_extended(f, name, value, ps, if compat { 1 } else { after }, context)?;
+    if compat {
+        write_compat(f, name, value, ps, after, context)?;
     }
     Ok(())
 }
@@ -141,6 +146,7 @@ fn write_extended(
     name: &str,
     value: &str,
     ps: &ParamStyle,
+    after: usize,
     context: &dyn Fn() -> String,
 ) -> Result<()> {
     let charset = ps.header.charset;
@@ -149,7 +155,7 @@ fn write_extended(
     let whole = name.len() + 2 + prefix_len + pct_len(&bytes);
     if whole + 2 <= SOFT_LINE_LIMIT {
         f.glue(b";");
-        f.push_with(b" ", whole, |out| {
+        f.push_with_trailing(b" ", whole, after, |out| {
             out.extend_from_slice(name.as_bytes());
             out.extend_from_slice(b"*=");
             out.extend_from_slice(charset.name().as_bytes());
@@ -177,7 +183,8 @@ fn write_extended(
         let head = format!("{name}*{index}*=");
         let len = head.len() + if index == 0 { prefix_len } else { 0 } + pct_len(&seg_bytes);
         f.glue(b";");
-        f.push_with(b" ", len, |out| {
+        let trailing = if tail.is_empty() { after } else { 1 };
+        f.push_with_trailing(b" ", len, trailing, |out| {
             out.extend_from_slice(head.as_bytes());
             if index == 0 {
                 out.extend_from_slice(charset.name().as_bytes());
@@ -198,6 +205,7 @@ fn write_compat(
     name: &str,
     value: &str,
     ps: &ParamStyle,
+    after: usize,
     context: &dyn Fn() -> String,
 ) -> Result<()> {
     // Room for ` name="` before the first word and `";` after the last.
@@ -208,7 +216,7 @@ fn write_compat(
     for (i, word) in words.iter().enumerate() {
         let head = if i == 0 { name.len() + 2 } else { 0 };
         let len = head + word.len() + usize::from(i == last);
-        f.push_with(b" ", len, |out| {
+        f.push_with_trailing(b" ", len, if i == last { after } else { 0 }, |out| {
             if i == 0 {
                 out.extend_from_slice(name.as_bytes());
                 out.extend_from_slice(b"=\"");
@@ -235,7 +243,7 @@ mod tests {
         let mut out = Vec::new();
         let mut f = Folder::new(&mut out, "Content-Disposition");
         f.push(b" ", b"attachment");
-        write_param(&mut f, "filename", value, &style(compat), true, &|| "filename".into()).unwrap();
+        write_param(&mut f, "filename", value, &style(compat), true, true, &|| "filename".into()).unwrap();
         f.finish();
         String::from_utf8(out).unwrap()
     }
