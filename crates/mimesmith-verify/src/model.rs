@@ -142,7 +142,9 @@ fn header_address(e: &EmailAddress, utf8: bool) -> Result<String, ModelError> {
 
 fn addresses(list: &[AddressSpec], utf8: bool) -> Result<Vec<ExpAddr>, ModelError> {
     let mut out = Vec::new();
-    for a in list {
+    // The builder writes groups after the mailboxes of a field.
+    let groups_last = list.iter().filter(|a| !matches!(a, AddressSpec::Group { .. })).chain(list.iter().filter(|a| matches!(a, AddressSpec::Group { .. })));
+    for a in groups_last {
         match a {
             AddressSpec::Group { group, members } => {
                 let name = mimesmith::normalize_display_name(group).map_err(|e| ModelError(e.to_owned()))?.unwrap_or_default();

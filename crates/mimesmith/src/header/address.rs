@@ -532,7 +532,11 @@ pub(crate) fn write_address_list(
     style: &HeaderStyle,
     context: &dyn Fn() -> String,
 ) -> Result<()> {
-    for (i, address) in list.iter().enumerate() {
+    // Groups go after the mailboxes of the field: mailparse (0.16) cannot
+    // read any address that follows a group's `;`, and the order of
+    // recipients carries no meaning (RFC 5322 §3.6.3).
+    let ordered = list.iter().filter(|a| matches!(a, Address::Mailbox(_))).chain(list.iter().filter(|a| matches!(a, Address::Group(_))));
+    for (i, address) in ordered.enumerate() {
         if i > 0 {
             f.glue(b",");
         }

@@ -81,8 +81,10 @@ pub(crate) fn write_param(
     let after = usize::from(!last);
     let raw_ok = |c: char| c == ' ' || c.is_ascii_graphic() || (ps.header.smtputf8 && !c.is_ascii() && !c.is_control());
     // A value containing `=?` would be decoded as an encoded word by
-    // parsers that decode inside quotes; percent-encoding keeps it literal.
-    let plain = value.chars().all(raw_ok) && !value.contains("=?");
+    // parsers that decode inside quotes, and `;`, `"` and `\` inside quotes
+    // are mishandled by naive parameter splitters (mailparse 0.16 cuts at
+    // the `;`): percent-encoding keeps all of them literal everywhere.
+    let plain = value.chars().all(raw_ok) && !value.contains("=?") && !value.contains([';', '"', '\\']);
     if plain && !always_quote && is_token(value) && value.len() <= MAX_LITERAL_WORD {
         f.glue(b";");
         f.push_with_trailing(b" ", name.len() + 1 + value.len(), after, |out| {
@@ -130,7 +132,10 @@ pub(crate) fn write_param(
         }
         return Ok(());
     }
-    let compat = ps.rfc2047_compat && matches!(name, "name" | "filename");
+    // mailparse decodes encoded words in the whole field before it splits
+    // parameters, so a decoded `;` `"` or `\` would cut the value: those
+    // names are given in RFC 2231 form only.
+    let compat = ps.rfc2047_compat && matches!(name, "name" | "filename") && !value.contains([';', '"', '\\']);
     write_extended(f, name, value, ps, if compat { 1 } else { after }, context)?;
     if compat {
         write_compat(f, name, value, ps, after, context)?;
@@ -347,6 +352,12 @@ mod tests {
         }
         assert_eq!(decode_2231(&s, "filename"), name);
         assert!(!s.contains("=?"));
+    }
+
+    #[test]
+    fn quoting_specials_are_percent_encoded() {
+        let s = disposition("a;b\"c\\.txt", false);
+        assert!(s.contains("filename*=UTF-8''a%3Bb%22c%5C.txt"), "{s}");
     }
 
     #[test]
