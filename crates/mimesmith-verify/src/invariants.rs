@@ -98,16 +98,13 @@ fn fields<'a>(block: &'a [Line<'a>]) -> Vec<Field<'a>> {
     out
 }
 
-/// `boundary=` of a Content-Type value (quoted or not).
+/// The `boundary` parameter of a Content-Type value (quoted or not).
 fn boundary_of(value: &str) -> Option<String> {
-    let lower = value.to_ascii_lowercase();
-    let i = lower.find("boundary=")?;
-    let rest = value.get(i + 9..)?;
-    if let Some(q) = rest.strip_prefix('"') {
-        Some(q.split('"').next()?.to_owned())
-    } else {
-        Some(rest.split([';', ' ', '\t']).next()?.to_owned()).filter(|b| !b.is_empty())
-    }
+    params(value)
+        .into_iter()
+        .find(|(n, _)| n == "boundary")
+        .map(|(_, v)| v.strip_prefix('"').and_then(|q| q.strip_suffix('"')).map_or(v.clone(), str::to_owned))
+        .filter(|b| !b.is_empty())
 }
 
 /// Encoded words in a header value, with whether each sits inside quotes.

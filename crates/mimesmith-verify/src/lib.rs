@@ -5,6 +5,8 @@
 //! asked to produce.
 
 pub mod diag;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod invariants;
 pub mod model;
 pub mod parse;

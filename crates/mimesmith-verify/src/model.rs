@@ -201,7 +201,7 @@ fn attachment(a: &AttachmentSpec, disposition: &str, base: &Path) -> Result<ExpN
     Ok(ExpNode::Leaf(ExpLeaf {
         content_type: ct.essence().to_owned(),
         filename,
-        content_id: a.cid.as_ref().map(|c| c.trim_matches(['<', '>']).to_owned()),
+        content_id: a.cid.as_ref().and_then(|c| mimesmith::ContentId::new(c).ok()).map(|c| c.as_str().to_owned()),
         disposition: Some(disposition.to_owned()),
         body,
     }))
@@ -237,7 +237,7 @@ fn tree(node: &NodeSpec, base: &Path) -> Result<ExpNode, ModelError> {
             Ok(ExpNode::Leaf(ExpLeaf {
                 content_type: ct.essence().to_owned(),
                 filename: filename_of(l.filename.as_ref(), l.file.as_ref()).or_else(|| ct.param("name").and_then(mimesmith::clean_filename)),
-                content_id: l.cid.as_ref().map(|c| c.trim_matches(['<', '>']).to_owned()),
+                content_id: l.cid.as_ref().and_then(|c| mimesmith::ContentId::new(c).ok()).map(|c| c.as_str().to_owned()),
                 disposition: l.disposition.as_ref().map(|d| d.to_ascii_lowercase()),
                 body: leaf_body(&ct, is_text, bytes),
             }))
@@ -300,7 +300,9 @@ pub fn expect(spec: &Spec, base: &Path) -> Result<Expected, ModelError> {
     if matches!(&root, ExpNode::Leaf(l) if l.disposition.is_some()) {
         allowed.push("Content-Disposition".to_owned());
     }
-    if matches!(&root, ExpNode::Leaf(l) if l.content_id.is_some()) {
+    // A lone inline part is the root: its Content-ID (given or generated)
+    // is in the top-level header.
+    if matches!(&root, ExpNode::Leaf(l) if l.content_id.is_some() || l.disposition.as_deref() == Some("inline")) {
         allowed.push("Content-ID".to_owned());
     }
     allowed.extend(spec.headers.iter().map(|(n, _)| n.clone()));

@@ -36,10 +36,11 @@ impl Default for ParseOptions {
 }
 
 impl ParseOptions {
-    /// Depth 32, 10,000 parts, header blocks of 1 MiB.
+    /// Depth 64 (above the 50 levels the builder writes), 10,000 parts,
+    /// header blocks of 1 MiB.
     #[must_use]
     pub const fn new() -> Self {
-        Self { max_depth: 32, max_parts: 10_000, max_header_bytes: 1 << 20 }
+        Self { max_depth: 64, max_parts: 10_000, max_header_bytes: 1 << 20 }
     }
 
     /// The deepest nesting of multiparts and messages followed.
@@ -291,7 +292,17 @@ impl Lines {
 /// parts read).
 #[must_use]
 pub fn parse_with(bytes: &[u8], opts: &ParseOptions) -> ParsedMessage {
-    let Some(message) = MessageParser::default().parse(bytes) else {
+    // mail-parser has debug assertions that some inputs trip (in debug
+    // builds only): a panic there becomes a diagnostic, never ours.
+    let parsed = std::panic::catch_unwind(|| MessageParser::default().parse(bytes));
+    let Ok(parsed) = parsed else {
+        return ParsedMessage {
+            diagnostics: vec![Diagnostic::new(Code::NotAMessage, "the parser (mail-parser) failed on this input")],
+            root: Part { path: "1".into(), content_type: "text/plain".into(), ..Part::default() },
+            ..ParsedMessage::default()
+        };
+    };
+    let Some(message) = parsed else {
         return ParsedMessage {
             diagnostics: vec![Diagnostic::new(Code::NotAMessage, "no header field could be read")],
             root: Part { path: "1".into(), content_type: "text/plain".into(), ..Part::default() },
@@ -440,6 +451,8 @@ struct Work<'m, 'x> {
     parent: Option<usize>,
     /// The multipart subtype of the parent (for the digest default).
     parent_subtype: String,
+    /// The parent's boundary: a part's octets end at its next delimiter.
+    parent_boundary: Option<String>,
     base: Option<usize>,
 }
 
@@ -451,7 +464,7 @@ fn tree(message: &mail_parser::Message<'_>, base: LineBase<'_>, opts: &ParseOpti
     } else {
         "1".to_owned()
     };
-    let mut stack = vec![Work { msg: message, id: 0, path: root_path, depth: 0, parent: None, parent_subtype: String::new(), base: base.map(|(_, o)| o) }];
+    let mut stack = vec![Work { msg: message, id: 0, path: root_path, depth: 0, parent: None, parent_subtype: String::new(), parent_boundary: None, base: base.map(|(_, o)| o) }];
     let mut depth_reported = false;
     let mut count = 0;
     while let Some(w) = stack.pop() {
@@ -476,6 +489,7 @@ fn tree(message: &mail_parser::Message<'_>, base: LineBase<'_>, opts: &ParseOpti
                 } else {
                     let prefix = child_prefix(&w.path);
                     let subtype = part.content_type.trim_start_matches("multipart/").to_owned();
+                    let boundary = part.param("boundary").map(str::to_owned);
                     for (i, id) in ids.iter().enumerate().rev() {
                         stack.push(Work {
                             msg: w.msg,
@@ -484,6 +498,7 @@ fn tree(message: &mail_parser::Message<'_>, base: LineBase<'_>, opts: &ParseOpti
                             depth: w.depth + 1,
                             parent: Some(index),
                             parent_subtype: subtype.clone(),
+                            parent_boundary: boundary.clone(),
                             base: w.base,
                         });
                     }
@@ -515,6 +530,7 @@ fn tree(message: &mail_parser::Message<'_>, base: LineBase<'_>, opts: &ParseOpti
                         depth: w.depth + 1,
                         parent: Some(index),
                         parent_subtype: String::new(),
+                        parent_boundary: None,
                         base: inner_base,
                     });
                 }
@@ -577,11 +593,21 @@ fn convert(mp: &MessagePart<'_>, w: &Work<'_, '_>, lines: Option<&Lines>) -> Par
         .map(|a| (a.name.to_ascii_lowercase(), a.value.to_string()))
         .collect();
     let charset = params.iter().find(|(n, _)| n == "charset").map(|(_, v)| v.clone());
-    let (hb, bb, eb) = (
+    let (hb, bb, mut eb) = (
         usize::try_from(mp.offset_header).unwrap_or(0),
         usize::try_from(mp.offset_body).unwrap_or(0),
         usize::try_from(mp.offset_end).unwrap_or(0),
     );
+    // mail-parser's end offset of an embedded message it could not read
+    // runs to the end of the message: a part ends at its parent's next
+    // delimiter line (RFC 2046 §5.1.1: the CRLF before it belongs to it).
+    if let Some(b) = &w.parent_boundary
+        && let Some(body) = raw.get(bb..eb.max(bb))
+        && let Some(at) = memchr::memmem::find(body, format!("\n--{b}").as_bytes())
+    {
+        let cut = if at > 0 && body.get(at - 1) == Some(&b'\r') { at - 1 } else { at };
+        eb = bb + cut;
+    }
     let transfer_encoding = mp.content_transfer_encoding().map(|e| e.trim().to_ascii_lowercase());
     let (body, text) = match &mp.body {
         PartType::Text(t) | PartType::Html(t) => {
@@ -706,7 +732,7 @@ mod tests {
             depth += 1;
             p = c;
         }
-        assert!(depth <= 32, "{depth}");
+        assert!(depth <= 64, "{depth}");
     }
 
     #[test]

@@ -128,11 +128,14 @@ pub fn compare(exp: &Expected, got: &ParsedMessage) -> Vec<Mismatch> {
     if !got.bcc.is_empty() {
         push(&mut out, "header", "bcc", "absent", format!("{} addresses", got.bcc.len()));
     }
-    for (name, value) in &exp.headers {
-        match got.header(name) {
-            Some(h) if h.value.trim_matches([' ', '\t']) == value.trim_matches([' ', '\t']) => {}
-            Some(h) => push(&mut out, "header", name.clone(), value, &h.value),
-            None => push(&mut out, "header", name.clone(), value, "absent"),
+    // Extra headers: every value of a name, in order (a name may repeat).
+    let mut names: Vec<&str> = exp.headers.iter().map(|(n, _)| n.as_str()).collect();
+    names.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+    for name in names {
+        let want: Vec<&str> = exp.headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.trim_matches([' ', '\t'])).collect();
+        let found: Vec<&str> = got.headers.iter().filter(|h| h.name.eq_ignore_ascii_case(name)).map(|h| h.value.trim_matches([' ', '\t'])).collect();
+        if want != found {
+            push(&mut out, "header", name.to_owned(), format!("{want:?}"), format!("{found:?}"));
         }
     }
     for h in &got.headers {

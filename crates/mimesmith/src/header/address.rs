@@ -514,7 +514,7 @@ pub(crate) fn write_mailbox(
     };
     match mailbox.name() {
         Some(name) => {
-            write_phrase(f, ws, name, style, context)?;
+            write_phrase(f, ws, name, 0, style, context)?;
             f.push_with_trailing(b" ", len + 2, trailing, angle);
         }
         // A quoted local part goes inside angle brackets: some parsers
@@ -545,7 +545,9 @@ pub(crate) fn write_address_list(
         match address {
             Address::Mailbox(m) => write_mailbox(f, b" ", m, comma, style, context)?,
             Address::Group(g) => {
-                let form = write_phrase(f, b" ", &g.name, style, context)?;
+                // Glued after a plain name: `:`, and `;` (plus `,`) when empty.
+                let glued = 1 + if g.members.is_empty() { 1 + comma } else { 0 };
+                let form = write_phrase(f, b" ", &g.name, glued, style, context)?;
                 // An encoded word must be followed by whitespace, not a special
                 // (RFC 2047 §5(3)); that whitespace may fold.
                 if form == PhraseForm::Encoded {

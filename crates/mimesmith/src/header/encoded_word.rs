@@ -62,6 +62,60 @@ enum Scheme {
     Q,
 }
 
+fn scheme_cost(scheme: Scheme, ctx: Context, bytes: &[u8]) -> usize {
+    match scheme {
+        Scheme::B => b_len(bytes.len()),
+        Scheme::Q => q_len(bytes, ctx),
+    }
+}
+
+/// Whether `end` is a grapheme boundary of `rest`.
+fn is_unit_end(rest: &str, end: usize) -> bool {
+    if end == 0 || end >= rest.len() {
+        return true;
+    }
+    let before = rest.get(..end).and_then(|h| h.chars().next_back());
+    let after = rest.get(end..).and_then(|t| t.chars().next());
+    (before.is_some_and(is_standalone) && after.is_some_and(is_standalone)) || unit_ends(rest, false).any(|u| u == end)
+}
+
+/// The next word: its length, its scheme, and whether it is a fallback (a
+/// padded "B" word that another follows, which GMime stops at).
+///
+/// A "B" word that is not the last of its run carries a multiple of three
+/// octets, so it has no `=` padding. When no such cut fits in `budget`, the
+/// word is "Q" if that keeps grapheme clusters whole, else the padded "B"
+/// word is the fallback.
+fn next_word(
+    rest: &str,
+    standalone: bool,
+    budget: usize,
+    scheme: Scheme,
+    ctx: Context,
+    charset: Charset,
+    context: &dyn Fn() -> String,
+) -> Result<(usize, Scheme, bool)> {
+    let cost = |b: &[u8]| scheme_cost(scheme, ctx, b);
+    let take = chunk_len(rest, standalone, budget, charset, &cost, context)?;
+    if scheme == Scheme::Q || take >= rest.len() {
+        return Ok((take, scheme, false));
+    }
+    let octets = |end: usize| -> Result<usize> { Ok(charset.encode(rest.get(..end).unwrap_or(rest), context)?.len()) };
+    let mut end = take;
+    while end > 0 {
+        if rest.is_char_boundary(end) && (standalone || is_unit_end(rest, end)) && octets(end)? % 3 == 0 {
+            return Ok((end, scheme, false));
+        }
+        end -= 1;
+    }
+    let q_cost = |b: &[u8]| scheme_cost(Scheme::Q, ctx, b);
+    let q_take = chunk_len(rest, standalone, budget, charset, &q_cost, context)?;
+    if is_unit_end(rest, q_take) {
+        return Ok((q_take, Scheme::Q, false));
+    }
+    Ok((take, scheme, true))
+}
+
 /// "B" or "Q", whichever is shorter (RFC 2047 §4); always "B" for a
 /// stateful charset, whose escape sequences "Q" would spell out octet by
 /// octet (RFC 1468 recommends "B" for ISO-2022-JP).
@@ -173,11 +227,19 @@ pub(crate) fn write_run(
             SOFT_LINE_LIMIT - ws.len()
         };
         let budget = width.min(MAX_ENCODED_WORD) - over;
-        let take = chunk_len(rest, standalone, budget, charset, &cost, context)?;
+        let (mut take, mut word_scheme, fallback) = next_word(rest, standalone, budget, scheme, ctx, charset, context)?;
+        let full = (SOFT_LINE_LIMIT - ws.len()).min(MAX_ENCODED_WORD) - over;
+        if fallback && f.can_fold(ws) && budget < full {
+            // A whole line may hold a clean cut: the word then folds.
+            let (t, sch, still) = next_word(rest, standalone, full, scheme, ctx, charset, context)?;
+            if !still {
+                (take, word_scheme) = (t, sch);
+            }
+        }
         let (chunk, tail) = rest.split_at(take);
         let bytes = charset.encode(chunk, context)?;
-        let len = over + cost(&bytes);
-        f.push_with(ws, len, |out| write_word(out, charset, scheme, ctx, &bytes));
+        let len = over + scheme_cost(word_scheme, ctx, &bytes);
+        f.push_with(ws, len, |out| write_word(out, charset, word_scheme, ctx, &bytes));
         ws = b" ";
         rest = tail;
     }
@@ -198,20 +260,16 @@ pub(crate) fn encode_words(
     let encoded = charset.encode(text, context)?;
     let scheme = choose_scheme(&encoded, ctx, charset);
     let over = overhead(charset);
-    let cost = |bytes: &[u8]| match scheme {
-        Scheme::B => b_len(bytes.len()),
-        Scheme::Q => q_len(bytes, ctx),
-    };
     let standalone = text.chars().all(is_standalone);
     let mut words = Vec::new();
     let mut rest = text;
     while !rest.is_empty() {
         let budget = max_word.min(MAX_ENCODED_WORD).saturating_sub(over).max(12);
-        let take = chunk_len(rest, standalone, budget, charset, &cost, context)?;
+        let (take, word_scheme, _) = next_word(rest, standalone, budget, scheme, ctx, charset, context)?;
         let (chunk, tail) = rest.split_at(take);
         let bytes = charset.encode(chunk, context)?;
-        let mut word = Vec::with_capacity(over + cost(&bytes));
-        write_word(&mut word, charset, scheme, ctx, &bytes);
+        let mut word = Vec::with_capacity(over + scheme_cost(word_scheme, ctx, &bytes));
+        write_word(&mut word, charset, word_scheme, ctx, &bytes);
         words.push(String::from_utf8_lossy(&word).into_owned());
         rest = tail;
     }
@@ -436,16 +494,22 @@ pub(crate) fn write_unstructured(
         t.encode |= t.start - t.ws_start > MAX_LITERAL_WS;
     }
     // Whitespace between plain text and an encoded word is kept by RFC 2047
-    // §6.2, but mail-parser turns any run of it into one space. Unless it is
-    // exactly one space, encode the neighbour too, so the whitespace goes
-    // inside the encoded text, where every decoder keeps it.
-    let has_tab = |t: &Token| text.as_bytes().get(t.ws_start..t.start).is_some_and(|w| w != b" ");
+    // §6.2, but mail-parser turns any run of it into one space; it does the
+    // same with whitespace at a fold. Unless the whitespace is exactly one
+    // space, encode the neighbour too, so the whitespace goes inside the
+    // encoded text, where every decoder keeps it. Between two plain words it
+    // only matters when the field is long enough to fold.
+    let odd_ws = |t: &Token| text.as_bytes().get(t.ws_start..t.start).is_some_and(|w| w != b" ");
+    // An encoded word can take three characters per octet ("Q") plus its
+    // frame, so a value with one may fold though its text is short.
+    let any_encoded = toks.iter().any(|t| t.encode);
+    let may_fold = f.room() < text.len() + 1 || (any_encoded && f.room() < 3 * text.len() + 2 * MAX_ENCODED_WORD);
     let mut changed = true;
     while changed {
         changed = false;
         for i in 1..toks.len() {
             let (prev, cur) = (toks[i - 1].encode, toks[i].encode);
-            if prev != cur && has_tab(&toks[i]) {
+            if (prev != cur || (may_fold && !prev)) && odd_ws(&toks[i]) {
                 toks[i - 1].encode = true;
                 toks[i].encode = true;
                 changed = true;
@@ -541,6 +605,7 @@ pub(crate) fn write_phrase(
     f: &mut Folder<'_>,
     ws: &[u8],
     name: &str,
+    trailing: usize,
     style: &HeaderStyle,
     context: &dyn Fn() -> String,
 ) -> Result<PhraseForm> {
@@ -548,8 +613,10 @@ pub(crate) fn write_phrase(
     match form {
         PhraseForm::Atoms => {
             let mut sep = ws;
-            for word in name.split(' ') {
-                f.push(sep, word.as_bytes());
+            let count = name.split(' ').count();
+            for (i, word) in name.split(' ').enumerate() {
+                let after = if i + 1 == count { trailing } else { 0 };
+                f.push_with_trailing(sep, word.len(), after, |out| out.extend_from_slice(word.as_bytes()));
                 sep = b" ";
             }
         }
@@ -561,7 +628,7 @@ pub(crate) fn write_phrase(
             for (i, word) in words.iter().enumerate() {
                 let escaped = word.bytes().filter(|b| matches!(b, b'"' | b'\\')).count();
                 let len = word.len() + escaped + usize::from(i == 0) + usize::from(i == last);
-                f.push_with(sep, len, |out| {
+                f.push_with_trailing(sep, len, if i == last { trailing } else { 0 }, |out| {
                     if i == 0 {
                         out.push(b'"');
                     }
@@ -778,6 +845,19 @@ mod tests {
     }
 
     #[test]
+    fn a_b_word_followed_by_another_has_no_padding() {
+        // GMime stops at a padded B word that another word follows.
+        for text in ["季度报告：第三季度销售数据与分析，以及第四季度的预测".repeat(3), "Grüße 😀 aus Köln, é".repeat(6)] {
+            let s = subject(&text);
+            let words: Vec<&str> = s.split([' ', '\r', '\n']).filter(|w| w.starts_with("=?")).collect();
+            for w in words.iter().take(words.len().saturating_sub(1)) {
+                assert!(!w.contains("?B?") || !w.ends_with("=?="), "padded word {w} in\n{s}");
+            }
+            assert_eq!(decode(&s), text);
+        }
+    }
+
+    #[test]
     fn q_is_chosen_when_shorter() {
         let s = subject("Übersicht 2026");
         assert!(s.contains("?Q?"), "{s}");
@@ -801,7 +881,7 @@ mod tests {
     fn phrase(name: &str) -> (String, PhraseForm) {
         let mut out = Vec::new();
         let mut f = Folder::new(&mut out, "From");
-        let form = write_phrase(&mut f, b" ", name, &utf8(), &|| "From".into()).unwrap();
+        let form = write_phrase(&mut f, b" ", name, 0, &utf8(), &|| "From".into()).unwrap();
         f.finish();
         (String::from_utf8(out).unwrap(), form)
     }

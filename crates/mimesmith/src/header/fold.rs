@@ -55,7 +55,10 @@ impl<'o> Folder<'o> {
     /// Like [`Folder::push_with`] when `trailing` octets will be glued right
     /// after the token (`,` `;` `:`), so the fit accounts for them.
     pub(crate) fn push_with_trailing(&mut self, ws: &[u8], len: usize, trailing: usize, write: impl FnOnce(&mut Vec<u8>)) {
-        let over_soft = self.col + ws.len() + len + trailing > SOFT_LINE_LIMIT && self.has_token;
+        // Only a single space is a fold point for the soft limit: parsers
+        // such as mail-parser turn a fold and the whitespace around it into
+        // one space, so folding at a tab or a run of spaces would change it.
+        let over_soft = self.col + ws.len() + len + trailing > SOFT_LINE_LIMIT && self.has_token && ws == b" ";
         let over_hard = self.col + ws.len() + len > HARD_LINE_LIMIT;
         if !ws.is_empty() && (over_soft || over_hard) {
             self.out.extend_from_slice(b"\r\n");

@@ -1,0 +1,10 @@
+#![no_main]
+//! `parse_no_panic`: see `mimesmith_verify::fuzzing::parse_no_panic` for the property.
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Err(violation) = mimesmith_verify::fuzzing::parse_no_panic(data) {
+        panic!("parse_no_panic: {violation}");
+    }
+});
