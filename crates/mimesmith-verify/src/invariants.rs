@@ -326,7 +326,23 @@ fn check_header_block(fs: &[Field<'_>], top: bool, opts: InvariantOptions, d: &m
                     l.text
                 };
                 let token = body.iter().position(|&b| b != b' ' && b != b'\t').map_or(&[][..], |p| body.get(p..).unwrap_or_default());
-                if token.iter().any(|&b| b == b' ' || b == b'\t') {
+                // Whitespace inside a quoted string is not a fold point for
+                // us: display names are never folded inside (GMime keeps the
+                // CRLF of such a fold).
+                let mut in_quotes = false;
+                let mut escaped = false;
+                let foldable = token.iter().any(|&b| {
+                    let hit = !in_quotes && (b == b' ' || b == b'\t');
+                    if escaped {
+                        escaped = false;
+                    } else if b == b'\\' && in_quotes {
+                        escaped = true;
+                    } else if b == b'"' {
+                        in_quotes = !in_quotes;
+                    }
+                    hit
+                });
+                if foldable {
                     d.push(
                         Diagnostic::new(
                             Code::HeaderLineLong,

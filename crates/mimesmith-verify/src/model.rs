@@ -195,7 +195,16 @@ fn attachment(a: &AttachmentSpec, disposition: &str, base: &Path) -> Result<ExpN
     let filename = filename_of(a.filename.as_ref(), a.file.as_ref());
     let ct = match &a.content_type {
         Some(c) => ContentType::parse(c).map_err(|e| ModelError(e.to_string()))?,
-        None => filename.as_deref().map_or_else(ContentType::octet_stream, ContentType::guess_from_filename),
+        None => {
+            let guessed = filename.as_deref().map_or_else(ContentType::octet_stream, ContentType::guess_from_filename);
+            // The builder turns a guessed text type into octets when the
+            // content is not ASCII or UTF-8 text (or holds NUL).
+            if guessed.is_text() && !is_text && (std::str::from_utf8(&bytes).is_err() || bytes.contains(&0)) {
+                ContentType::octet_stream()
+            } else {
+                guessed
+            }
+        }
     };
     let body = leaf_body(&ct, is_text, bytes);
     Ok(ExpNode::Leaf(ExpLeaf {
@@ -289,7 +298,7 @@ pub fn expect(spec: &Spec, base: &Path) -> Result<Expected, ModelError> {
         (!spec.to.is_empty(), "To"),
         (!spec.cc.is_empty(), "Cc"),
         (!spec.reply_to.is_empty(), "Reply-To"),
-        (spec.subject.is_some(), "Subject"),
+        (spec.subject.as_deref().is_some_and(|s| !clean(s).is_empty()), "Subject"),
         (spec.in_reply_to.is_some(), "In-Reply-To"),
         (!spec.references.is_empty(), "References"),
     ] {
@@ -307,7 +316,8 @@ pub fn expect(spec: &Spec, base: &Path) -> Result<Expected, ModelError> {
     }
     allowed.extend(spec.headers.iter().map(|(n, _)| n.clone()));
     Ok(Expected {
-        subject: spec.subject.as_deref().map(clean),
+        // The builder leaves an empty Subject out.
+        subject: spec.subject.as_deref().map(clean).filter(|s| !s.is_empty()),
         from,
         sender,
         to: addresses(&spec.to, utf8)?,

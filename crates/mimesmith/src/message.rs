@@ -585,7 +585,19 @@ fn prepare_leaf<'a>(mut part: SinglePart<'a>, opts: &FormatOptions) -> Result<Le
         }
     };
     // A text part given as bytes keeps the charset parameter the caller set.
-    let written_charset = written_charset.or(if is_text_type { part.charset } else { None });
+    let mut written_charset = written_charset.or(if is_text_type { part.charset } else { None });
+    // A text type guessed from a file name is checked against the content:
+    // 8-bit text without a charset is read differently by every client.
+    if part.guessed_type && is_text_type && written_charset.is_none() && !matches!(data, Data::Reader) {
+        match text_content(&data)? {
+            TextContent::Ascii => {}
+            TextContent::Utf8 => written_charset = Some(Charset::UTF_8),
+            TextContent::NotText => {
+                part.content_type = crate::header::content_type::ContentType::octet_stream();
+            }
+        }
+    }
+    let is_text_type = part.content_type.is_text();
 
     if part.encoding.is_none()
         && kind == BodyKind::Text
@@ -619,6 +631,10 @@ fn prepare_leaf<'a>(mut part: SinglePart<'a>, opts: &FormatOptions) -> Result<Le
             })?;
             forced
         }
+        // A type that is neither text nor a message is sent base64: readers
+        // disagree on whether the CRLF before the delimiter belongs to a 7bit
+        // body of octets (Perl's MIME-tools and postal-mime keep or drop it).
+        (Some(_), None) if !is_text_type && !is_message => TransferEncoding::Base64,
         (Some(m), None) => encode::choose(m, kind),
         (None, forced) => match (kind, forced) {
             (BodyKind::Message, _) | (_, Some(TransferEncoding::SevenBit | TransferEncoding::EightBit | TransferEncoding::Binary)) => {
@@ -671,6 +687,53 @@ fn quick_text_base64(b: &[u8]) -> Option<QuickBase64> {
     let len = b.len() as u64;
     let b64_max = Base64Encoder::encoded_len(len + breaks);
     (high > 0 && len + 2 * high > b64_max).then_some(QuickBase64 { line_breaks: breaks > 0, encoded_len: b64_max })
+}
+
+enum TextContent {
+    Ascii,
+    Utf8,
+    NotText,
+}
+
+/// Whether a body is ASCII, UTF-8, or not text (NUL or invalid UTF-8).
+fn text_content(data: &Data<'_>) -> Result<TextContent> {
+    fn classify(all_ascii: bool, utf8: bool, nul: bool) -> TextContent {
+        if nul || !utf8 {
+            TextContent::NotText
+        } else if all_ascii {
+            TextContent::Ascii
+        } else {
+            TextContent::Utf8
+        }
+    }
+    match data {
+        Data::Mem(b) => Ok(classify(b.is_ascii(), std::str::from_utf8(b).is_ok(), b.contains(&0))),
+        Data::File(path) => {
+            let file_err = |source| Error::File { path: path.clone(), source };
+            let mut file = File::open(path).map_err(file_err)?;
+            let mut buf = vec![0u8; READ_CHUNK + 4];
+            let (mut carry, mut ascii, mut nul) = (0usize, true, false);
+            loop {
+                let n = file.read(buf.get_mut(carry..).unwrap_or_default()).map_err(file_err)?;
+                let end = carry + n;
+                let chunk = buf.get(..end).unwrap_or_default();
+                ascii &= chunk.is_ascii();
+                nul |= chunk.contains(&0);
+                let valid = match std::str::from_utf8(chunk) {
+                    Ok(_) => end,
+                    // An incomplete sequence at the end waits for the next read.
+                    Err(e) if e.error_len().is_none() && n > 0 => e.valid_up_to(),
+                    Err(_) => return Ok(TextContent::NotText),
+                };
+                if n == 0 {
+                    return Ok(classify(ascii, valid == end, nul));
+                }
+                buf.copy_within(valid..end, 0);
+                carry = end - valid;
+            }
+        }
+        Data::Reader => Ok(TextContent::NotText),
+    }
 }
 
 /// A binary body is measured only as far as needed: the first octet above

@@ -60,6 +60,9 @@ pub struct SinglePart<'a> {
     pub(crate) content_id: Option<ContentId>,
     pub(crate) description: Option<String>,
     pub(crate) headers: Vec<(HeaderName, String)>,
+    /// The content type was guessed from the file name, not given: the
+    /// builder may correct it from the content (see `prepare_leaf`).
+    pub(crate) guessed_type: bool,
     /// Set by a constructor that needs an error reported at build time.
     pub(crate) error: Option<Error>,
 }
@@ -80,6 +83,7 @@ impl<'a> SinglePart<'a> {
             content_id: None,
             description: None,
             headers: Vec::new(),
+            guessed_type: false,
             error: None,
         };
         if let Some(label) = ct.remove_param("charset") {
@@ -124,9 +128,11 @@ impl<'a> SinglePart<'a> {
     #[must_use]
     pub fn attachment(filename: &str, body: Body<'a>) -> Self {
         let clean = clean_filename(filename).unwrap_or_default();
-        Self::new(ContentType::guess_from_filename(&clean), body)
+        let mut part = Self::new(ContentType::guess_from_filename(&clean), body)
             .disposition(Disposition::Attachment)
-            .filename(&clean)
+            .filename(&clean);
+        part.guessed_type = true;
+        part
     }
 
     /// An attachment read from `path` when the message is written; its file
@@ -152,6 +158,16 @@ impl<'a> SinglePart<'a> {
     #[must_use]
     pub fn message(bytes: impl Into<Cow<'a, [u8]>>) -> Self {
         Self::new(ContentType::message_rfc822(), Body::Bytes(bytes.into()))
+    }
+
+    /// Marks the content type as guessed from the file name, so that the
+    /// builder may correct it from the content: text that is not ASCII gets
+    /// `charset=UTF-8` when it is UTF-8, and becomes
+    /// `application/octet-stream` when it is not text at all.
+    #[must_use]
+    pub fn type_guessed(mut self) -> Self {
+        self.guessed_type = true;
+        self
     }
 
     /// Replaces the content type (keeping charset and file name handling).

@@ -433,11 +433,14 @@ fn attachment(a: &AttachmentSpec, field: &str, base: &Path, disposition: Disposi
         .clone()
         .or_else(|| a.file.as_ref().and_then(|f| Path::new(f).file_name()).map(|n| n.to_string_lossy().into_owned()))
         .and_then(|n| crate::clean_filename(&n));
-    let ct = match &a.content_type {
-        Some(ct) => ContentType::parse(ct).map_err(|e| err(format!("{field}.content_type"), e))?,
-        None => filename.as_deref().map_or_else(ContentType::octet_stream, ContentType::guess_from_filename),
+    let (ct, guessed) = match &a.content_type {
+        Some(ct) => (ContentType::parse(ct).map_err(|e| err(format!("{field}.content_type"), e))?, false),
+        None => (filename.as_deref().map_or_else(ContentType::octet_stream, ContentType::guess_from_filename), true),
     };
     let mut part = SinglePart::new(ct, body).disposition(disposition);
+    if guessed {
+        part = part.type_guessed();
+    }
     if let Some(n) = &filename {
         part = part.filename(n);
     }

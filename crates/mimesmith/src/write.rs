@@ -233,7 +233,10 @@ impl Message<'_> {
                 f.finish();
             }
         }
-        if let Some(subject) = &h.subject {
+        // An empty Subject is not written: parsers disagree between "absent"
+        // and "empty" for `Subject:` with no text (mail-parser, mailparser,
+        // postal-mime read it as absent; Python, GMime as empty).
+        if let Some(subject) = h.subject.as_ref().filter(|s| !s.is_empty()) {
             let mut f = Folder::new(buf, "Subject");
             write_unstructured(&mut f, subject, &style, &ctx("Subject"))?;
             f.finish();

@@ -544,6 +544,10 @@ pub(crate) fn write_unstructured(
     Ok(())
 }
 
+/// The longest display name written as atoms (`To: ` and ` <…>` leave this
+/// much of a 78-character line).
+const MAX_ATOM_PHRASE: usize = 40;
+
 /// The form a phrase is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum PhraseForm {
@@ -590,8 +594,13 @@ pub(crate) fn phrase_form(name: &str, smtputf8: bool) -> PhraseForm {
     if !simple_spacing {
         return PhraseForm::Encoded;
     }
-    if name.split(' ').all(|w| w.chars().all(|c| is_atext(c, smtputf8))) {
+    // Atoms only when the name fits on a line: GMime keeps the CRLF of a
+    // fold between the words of a plain display name, so a longer name is one
+    // quoted string, never folded inside (RFC 5322 §3.2.4 would allow it).
+    if name.len() <= MAX_ATOM_PHRASE && name.split(' ').all(|w| w.chars().all(|c| is_atext(c, smtputf8))) {
         PhraseForm::Atoms
+    } else if name.len() > MAX_LITERAL_WORD {
+        PhraseForm::Encoded
     } else if name.chars().all(|c| c == ' ' || c.is_ascii_graphic() || (smtputf8 && !c.is_ascii() && !c.is_control())) {
         PhraseForm::Quoted
     } else {
@@ -612,38 +621,22 @@ pub(crate) fn write_phrase(
     let form = phrase_form(name, style.smtputf8);
     match form {
         PhraseForm::Atoms => {
-            let mut sep = ws;
-            let count = name.split(' ').count();
-            for (i, word) in name.split(' ').enumerate() {
-                let after = if i + 1 == count { trailing } else { 0 };
-                f.push_with_trailing(sep, word.len(), after, |out| out.extend_from_slice(word.as_bytes()));
-                sep = b" ";
-            }
+            // One token: never folded inside (GMime keeps the CRLF).
+            f.push_with_trailing(ws, name.len(), trailing, |out| out.extend_from_slice(name.as_bytes()));
         }
         PhraseForm::Quoted => {
-            // FWS may fold a quoted-string at its spaces (RFC 5322 §3.2.4).
-            let words: Vec<&str> = name.split(' ').collect();
-            let last = words.len().saturating_sub(1);
-            let mut sep = ws;
-            for (i, word) in words.iter().enumerate() {
-                let escaped = word.bytes().filter(|b| matches!(b, b'"' | b'\\')).count();
-                let len = word.len() + escaped + usize::from(i == 0) + usize::from(i == last);
-                f.push_with_trailing(sep, len, if i == last { trailing } else { 0 }, |out| {
-                    if i == 0 {
-                        out.push(b'"');
+            // One token: never folded inside (see MAX_ATOM_PHRASE).
+            let escaped = name.bytes().filter(|b| matches!(b, b'"' | b'\\')).count();
+            f.push_with_trailing(ws, name.len() + escaped + 2, trailing, |out| {
+                out.push(b'"');
+                for b in name.bytes() {
+                    if matches!(b, b'"' | b'\\') {
+                        out.push(b'\\');
                     }
-                    for b in word.bytes() {
-                        if matches!(b, b'"' | b'\\') {
-                            out.push(b'\\');
-                        }
-                        out.push(b);
-                    }
-                    if i == last {
-                        out.push(b'"');
-                    }
-                });
-                sep = b" ";
-            }
+                    out.push(b);
+                }
+                out.push(b'"');
+            });
         }
         PhraseForm::Encoded => {
             write_run(f, ws, name, Context::Phrase, style.charset, true, context)?;
