@@ -3,7 +3,7 @@
 //! the byte-level invariants, lint, and compare a build with its expectation.
 //!
 //! This layer:
-//! - [`parse`]: our view of a parsed message over mail-parser 0.11, bounded,
+//! - [`mod@parse`]: our view of a parsed message over mail-parser 0.11, bounded,
 //!   never panicking, with IMAP part paths and line numbers;
 //! - [`charset`]: detection (chardetng + encoding_rs), declared-charset checks
 //!   and mojibake repair;

@@ -1,10 +1,17 @@
 //! From mail-parser's `Message` (a flat `parts` list per message, nested
 //! messages inside `PartType::Message`) to our [`Part`] tree.
 //!
-//! The walk uses an explicit stack in tree order and builds a flat list of
-//! nodes with parent links, then assembles the tree bottom-up, so neither step
-//! recurses; the depth and part limits are applied during the walk.
+//! Each message is handed to mail-parser through [`guard`], which keeps
+//! mail-parser from parsing embedded messages; a message/rfc822 part becomes a
+//! job in a queue, and its bytes (a slice of the input, or the
+//! transfer-decoded body) go through the same steps. Within one message the
+//! walk uses an explicit stack in tree order. Parts are collected in a flat
+//! list with parent links (every part after its parent) and the tree is
+//! assembled bottom-up, so nothing recurses; the depth and part limits are
+//! applied on the way.
 
+use std::collections::VecDeque;
+use std::ops::Range;
 use std::panic::AssertUnwindSafe;
 
 use encoding_rs::Encoding;
@@ -13,6 +20,7 @@ use mail_parser::{
     Address, GetHeader, HeaderName, HeaderValue, Message, MessageParser, MessagePart, PartType,
 };
 
+use super::guard::guard;
 use super::lines::LineIndex;
 use super::{
     Addr, ByteSpan, EmbeddedMessage, Header, LineSpan, MAX_DEPTH_CEILING, MultipartInfo,
@@ -61,11 +69,59 @@ fn note(hit: &mut Option<LimitHit>, path: &str, line: Option<usize>, count: usiz
     }
 }
 
-struct Builder<'i> {
-    /// The top-level message as given to mail-parser (after BOM and From_ line).
-    top: &'i [u8],
-    /// Offset of `top` in the input.
-    base: usize,
+/// Where a message's bytes are.
+enum JobBytes {
+    /// A range of the input (the top message, inline embedded messages).
+    Input(Range<usize>),
+    /// Transfer-decoded bytes of a message/rfc822 part, or bytes of an
+    /// embedded message inside such.
+    Owned(Vec<u8>),
+}
+
+/// A message waiting to be parsed.
+struct Job {
+    bytes: JobBytes,
+    /// The message/rfc822 part (node index, path) it is embedded in; `None` for
+    /// the top-level message.
+    message_part: Option<(usize, String)>,
+    /// Depth of its root.
+    depth: usize,
+    /// Line to report for places that are not in the input.
+    anchor_line: usize,
+}
+
+/// The bytes of one mail-parser run: what was read, and the guarded copy
+/// mail-parser was given (same length, same offsets).
+struct Source<'b> {
+    original: &'b [u8],
+    guarded: &'b [u8],
+    /// Offset of `original` in the input, when it is a slice of it.
+    base: Option<usize>,
+}
+
+impl Source<'_> {
+    fn is_guarded(&self, msg: &Message<'_>) -> bool {
+        let raw = msg.raw_message.as_ref();
+        raw.as_ptr() == self.guarded.as_ptr() && raw.len() == self.guarded.len()
+    }
+
+    /// The bytes `msg`'s offsets refer to, read from the original (not the
+    /// guarded copy) when `msg` is the message mail-parser was given.
+    fn raw<'m>(&'m self, msg: &'m Message<'_>) -> &'m [u8] {
+        if self.is_guarded(msg) {
+            self.original
+        } else {
+            msg.raw_message.as_ref()
+        }
+    }
+
+    /// Where `msg`'s offsets are in the input, if they are.
+    fn base(&self, msg: &Message<'_>) -> Option<usize> {
+        self.base.filter(|_| self.is_guarded(msg))
+    }
+}
+
+struct Builder {
     lines: LineIndex,
     options: ParseOptions,
     /// Charset for raw 8-bit header bytes that are not UTF-8: the first body charset.
@@ -73,6 +129,9 @@ struct Builder<'i> {
     depth_cut: Option<LimitHit>,
     part_cut: Option<LimitHit>,
     header_cut: Option<LimitHit>,
+    /// Parts so far, each after its parent, with the parent's index.
+    nodes: Vec<(Part, Option<usize>)>,
+    jobs: VecDeque<Job>,
 }
 
 /// What comes before the header section and is not part of the message.
@@ -148,6 +207,18 @@ fn is_valid_field_name(name: &str) -> bool {
     !name.is_empty() && name.bytes().all(|b| (33..=126).contains(&b) && b != b':')
 }
 
+/// The message's own header has a field with a valid name.
+fn has_valid_field(msg: &Message<'_>, raw: &[u8]) -> bool {
+    msg.parts.first().is_some_and(|root| {
+        root.headers.iter().any(|h| {
+            let name = raw
+                .get(h.offset_field as usize..(h.offset_start as usize).saturating_sub(1))
+                .unwrap_or_default();
+            is_valid_field_name(String::from_utf8_lossy(name).trim())
+        })
+    })
+}
+
 /// The first charset declared by any part that names a known encoding.
 fn body_charset_hint(msg: &Message<'_>) -> Option<&'static Encoding> {
     msg.parts.iter().find_map(|part| {
@@ -166,33 +237,33 @@ pub(super) fn parse_message(input: &[u8], options: &ParseOptions) -> ParsedMessa
         envelope,
         blank_lines,
     } = strip_preamble(input);
-    let top = input.get(start..).unwrap_or_default();
     let options = ParseOptions {
         max_depth: options.max_depth.min(MAX_DEPTH_CEILING),
         max_parts: options.max_parts.max(1),
         ..*options
     };
-    let parsed = std::panic::catch_unwind(AssertUnwindSafe(|| MessageParser::default().parse(top)))
-        .ok()
-        .flatten()
-        .filter(|m| !m.parts.is_empty());
+    let lines = LineIndex::new(input);
+    let anchor_line = lines.line_of(start);
     let mut builder = Builder {
-        top,
-        base: start,
-        lines: LineIndex::new(input),
+        lines,
         options,
-        hint: parsed.as_ref().and_then(body_charset_hint),
+        hint: None,
         depth_cut: None,
         part_cut: None,
         header_cut: None,
+        nodes: Vec::new(),
+        jobs: VecDeque::from([Job {
+            bytes: JobBytes::Input(start..input.len()),
+            message_part: None,
+            depth: 0,
+            anchor_line,
+        }]),
     };
-    let (root, part_count) = match &parsed {
-        Some(msg) => builder.build_tree(msg),
-        None => (builder.unparsed_root(), 1),
-    };
-    if let Some(msg) = parsed {
-        dismantle(msg);
+    while let Some(job) = builder.jobs.pop_front() {
+        builder.run(input, &job);
     }
+    let part_count = builder.nodes.len();
+    let root = builder.assemble();
     let mut diagnostics = Vec::new();
     if !root.headers.iter().any(|h| is_valid_field_name(&h.name)) {
         diagnostics.push(
@@ -287,41 +358,105 @@ fn raw_field<'r>(raw: &'r [u8], header: &mail_parser::Header<'_>) -> &'r [u8] {
     field.strip_suffix(b"\r").unwrap_or(field)
 }
 
-impl Builder<'_> {
-    /// Where `msg`'s offsets are in the input: `Some(base)` when `msg` is read
-    /// from the input itself (the top message and inline embedded messages),
-    /// `None` for a transfer-encoded embedded message (decoded bytes).
-    fn input_base(&self, msg: &Message<'_>) -> Option<usize> {
-        let raw = msg.raw_message.as_ref();
-        (raw.as_ptr() == self.top.as_ptr() && raw.len() == self.top.len()).then_some(self.base)
+impl Builder {
+    /// Parses one message (the top-level one or an embedded one) and walks it.
+    fn run(&mut self, input: &[u8], job: &Job) {
+        let (bytes, base) = match &job.bytes {
+            JobBytes::Input(range) => (
+                input.get(range.clone()).unwrap_or_default(),
+                Some(range.start),
+            ),
+            JobBytes::Owned(bytes) => (bytes.as_slice(), None),
+        };
+        if job.message_part.is_some() && self.nodes.len() >= self.options.max_parts {
+            let path = job.message_part.as_ref().map_or("", |(_, p)| p.as_str());
+            note(&mut self.part_cut, path, None, 1);
+            self.give_back(job, bytes, true);
+            return;
+        }
+        let guarded = guard(bytes);
+        let parsed = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            MessageParser::default().parse(guarded.as_ref())
+        }))
+        .ok()
+        .flatten()
+        .filter(|m| !m.parts.is_empty());
+        match parsed {
+            // An embedded "message" without a single proper field is not one
+            // (mail-parser reads `not an eml, sorry!` as a field name).
+            Some(msg) if job.message_part.is_some() && !has_valid_field(&msg, bytes) => {
+                dismantle(msg);
+                self.give_back(job, bytes, false);
+            }
+            Some(msg) => {
+                if self.hint.is_none() {
+                    self.hint = body_charset_hint(&msg);
+                }
+                let source = Source {
+                    original: bytes,
+                    guarded: guarded.as_ref(),
+                    base,
+                };
+                self.walk(&msg, &source, job);
+                dismantle(msg);
+            }
+            None if job.message_part.is_none() => {
+                let root = self.unparsed_root(bytes, base.unwrap_or(0));
+                self.nodes.push((root, None));
+            }
+            None => self.give_back(job, bytes, false),
+        }
     }
 
-    fn build_tree(&mut self, msg: &Message<'_>) -> (Part, usize) {
+    /// An embedded message that was not parsed: its bytes become the body of
+    /// its message/rfc822 part again.
+    fn give_back(&mut self, job: &Job, bytes: &[u8], truncated: bool) {
+        if let Some((part, _)) = job
+            .message_part
+            .as_ref()
+            .and_then(|(node, _)| self.nodes.get_mut(*node))
+        {
+            part.body = bytes.to_vec();
+            if truncated {
+                part.truncated = true;
+            } else {
+                part.parser_problem = true;
+            }
+        }
+    }
+
+    fn walk(&mut self, msg: &Message<'_>, source: &Source<'_>, job: &Job) {
         let root_is_multipart = matches!(
             msg.parts.first().map(|p| &p.body),
             Some(PartType::Multipart(_))
         );
-        let mut nodes: Vec<(Part, Option<usize>)> = Vec::new();
+        let (path, parent) = match &job.message_part {
+            None => (
+                if root_is_multipart {
+                    String::new()
+                } else {
+                    "1".to_owned()
+                },
+                None,
+            ),
+            Some((node, path)) => (embedded_root_path(path, root_is_multipart), Some(*node)),
+        };
         let mut stack = vec![Work {
             msg,
             index: 0,
-            path: if root_is_multipart {
-                String::new()
-            } else {
-                "1".to_owned()
-            },
-            depth: 0,
-            parent: None,
+            path,
+            depth: job.depth,
+            parent,
             in_digest: false,
-            embedded_root: false,
-            anchor_line: self.lines.line_of(self.base),
+            embedded_root: parent.is_some(),
+            anchor_line: job.anchor_line,
         }];
         while let Some(work) = stack.pop() {
-            if nodes.len() >= self.options.max_parts {
+            if self.nodes.len() >= self.options.max_parts {
                 let skipped = 1 + stack.len();
                 note(&mut self.part_cut, &work.path, None, skipped);
                 for parent in std::iter::once(work.parent).chain(stack.iter().map(|w| w.parent)) {
-                    if let Some((part, _)) = parent.and_then(|p| nodes.get_mut(p)) {
+                    if let Some((part, _)) = parent.and_then(|p| self.nodes.get_mut(p)) {
                         part.truncated = true;
                     }
                 }
@@ -330,13 +465,13 @@ impl Builder<'_> {
             let Some(mp) = work.msg.parts.get(work.index) else {
                 continue;
             };
-            let mut part = self.convert(&work, mp);
-            let node = nodes.len();
+            let mut part = self.convert(&work, mp, source);
+            let node = self.nodes.len();
             let children = self.children(&work, mp, &part, node);
             if !children.is_empty() {
                 if work.depth >= self.options.max_depth {
                     part.truncated = true;
-                    let raw = work.msg.raw_message.as_ref();
+                    let raw = source.raw(work.msg);
                     let body = raw
                         .get(mp.offset_body as usize..mp.offset_end as usize)
                         .unwrap_or_default();
@@ -346,20 +481,55 @@ impl Builder<'_> {
                 } else {
                     stack.extend(children.into_iter().rev());
                 }
+            } else if part.is_message() && !matches!(mp.body, PartType::Message(_)) {
+                self.queue_embedded(&work, &mut part, node);
             }
             if work.embedded_root
-                && let Some((parent, _)) = work.parent.and_then(|p| nodes.get_mut(p))
+                && let Some((parent, _)) = work.parent.and_then(|p| self.nodes.get_mut(p))
             {
                 parent.embedded = Some(Box::new(EmbeddedMessage {
                     headers: part.headers.clone(),
                     header_lines: part.header_lines,
                 }));
             }
-            nodes.push((part, work.parent));
+            self.nodes.push((part, work.parent));
         }
-        let count = nodes.len();
-        // Bottom-up: every node comes after its parent, so popping from the end
-        // finishes a node's children before the node itself moves.
+    }
+
+    /// Queues the message embedded in message/rfc822 `part` (RFC 2046 §5.2.1),
+    /// unless it is at the depth limit. An inline message is a range of the
+    /// input (so its lines are known); a transfer-encoded one is its decoded body.
+    fn queue_embedded(&mut self, work: &Work<'_, '_>, part: &mut Part, node: usize) {
+        if work.depth >= self.options.max_depth {
+            part.truncated = true;
+            let line = part.body_lines.map(|l| l.first).or(Some(work.anchor_line));
+            note(&mut self.depth_cut, &part.path, line, 1);
+            return;
+        }
+        let identity = matches!(
+            part.transfer_encoding.as_deref(),
+            None | Some("" | "7bit" | "8bit" | "binary")
+        );
+        let bytes = match part.span {
+            Some(span) if identity => {
+                part.body = Vec::new();
+                JobBytes::Input(span.body_start..span.end)
+            }
+            _ => JobBytes::Owned(std::mem::take(&mut part.body)),
+        };
+        self.jobs.push_back(Job {
+            bytes,
+            message_part: Some((node, part.path.clone())),
+            depth: work.depth + 1,
+            anchor_line: part.body_lines.map_or(work.anchor_line, |l| l.first),
+        });
+    }
+
+    /// The tree from the flat list. Every node comes after its parent, so
+    /// popping from the end moves a node only when all its children (which
+    /// come later) have been attached to it.
+    fn assemble(&mut self) -> Part {
+        let nodes = &mut self.nodes;
         while nodes.len() > 1 {
             let Some((mut part, parent)) = nodes.pop() else {
                 break;
@@ -371,7 +541,7 @@ impl Builder<'_> {
         }
         let (mut root, _) = nodes.pop().unwrap_or_default();
         root.children.reverse();
-        (root, count)
+        root
     }
 
     /// The work items for a part's children (not yet limited by depth).
@@ -424,18 +594,25 @@ impl Builder<'_> {
         }
     }
 
-    fn convert(&mut self, work: &Work<'_, '_>, mp: &MessagePart<'_>) -> Part {
-        let raw = work.msg.raw_message.as_ref();
-        let base = self.input_base(work.msg);
+    fn convert(&mut self, work: &Work<'_, '_>, mp: &MessagePart<'_>, source: &Source<'_>) -> Part {
+        let raw = source.raw(work.msg);
+        let base = source.base(work.msg);
         let header_start = mp.offset_header as usize;
         let body_start = (mp.offset_body as usize).max(header_start);
         let end = (mp.offset_end as usize).clamp(body_start, raw.len().max(body_start));
         let headers = self.convert_headers(&mp.headers, raw, base, work.anchor_line, &work.path);
 
-        let ct = mp
-            .headers
-            .header_value(&HeaderName::ContentType)
-            .and_then(HeaderValue::as_content_type);
+        // Read again from the original bytes: the guarded copy mail-parser
+        // read may have a neutralised media type.
+        let ct_field = mp.headers.header(HeaderName::ContentType).map(|h| {
+            let mut field = raw_field(raw, h).to_vec();
+            field.push(b'\n');
+            field
+        });
+        let ct_value = ct_field
+            .as_deref()
+            .map(|f| MessageStream::new(f).parse_content_type());
+        let ct = ct_value.as_ref().and_then(HeaderValue::as_content_type);
         let declared_type = ct.and_then(|ct| {
             let subtype = ct.c_subtype.as_deref()?;
             let valid = |s: &str| {
@@ -639,23 +816,23 @@ impl Builder<'_> {
 
     /// The root for input mail-parser found no header in: the whole input as a
     /// text/plain body (RFC 2045 §5.2 default).
-    fn unparsed_root(&self) -> Part {
-        let decoded = charset::decode_text(self.top, None);
-        let end = self.base + self.top.len();
+    fn unparsed_root(&self, bytes: &[u8], base: usize) -> Part {
+        let decoded = charset::decode_text(bytes, None);
+        let end = base + bytes.len();
         let span = ByteSpan {
-            header_start: self.base,
-            body_start: self.base,
+            header_start: base,
+            body_start: base,
             end,
         };
-        let body_lines = (end > self.base).then(|| LineSpan {
-            first: self.lines.line_of(self.base),
+        let body_lines = (end > base).then(|| LineSpan {
+            first: self.lines.line_of(base),
             last: self.lines.line_of(end - 1),
         });
         Part {
             path: "1".to_owned(),
             content_type: "text/plain".to_owned(),
             content_type_defaulted: true,
-            body: self.top.to_vec(),
+            body: bytes.to_vec(),
             text: Some(decoded.text),
             charset_report: decoded.report,
             body_lines,
