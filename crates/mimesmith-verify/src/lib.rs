@@ -1,4 +1,6 @@
 #![forbid(unsafe_code)]
+// Library code never indexes with `[]` (it would panic on hostile input); tests may.
+#![deny(clippy::indexing_slicing)]
 //! mimesmith-verify: parse any message through an independent parser, check
 //! the byte-level invariants, lint, and compare a build with its expectation.
 //!
