@@ -33,6 +33,27 @@ fn manifest() -> Vec<String> {
         .collect()
 }
 
+/// Every message file under the corpus directory (`<source>/<file>`), found
+/// by walking it rather than by reading the manifest.
+fn files_on_disk() -> Vec<String> {
+    let mut found = Vec::new();
+    for source in fs::read_dir(corpus_dir()).expect("read corpus dir") {
+        let source = source.unwrap().path();
+        if !source.is_dir() {
+            continue;
+        }
+        for file in fs::read_dir(&source).unwrap() {
+            let file = file.unwrap().path();
+            if file.extension().is_some_and(|e| e == "eml" || e == "mbox") {
+                let rel = file.strip_prefix(corpus_dir()).unwrap();
+                found.push(rel.to_string_lossy().into_owned());
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
 fn read(path: &str) -> Vec<u8> {
     fs::read(corpus_dir().join(path)).unwrap_or_else(|e| panic!("read {path}: {e}"))
 }
@@ -80,6 +101,13 @@ struct Stats {
 fn every_corpus_message_parses_without_panic() {
     let paths = manifest();
     assert_eq!(paths.len(), 399, "MANIFEST.tsv lists 399 files");
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(
+        files_on_disk(),
+        sorted,
+        "the files on disk are the files in MANIFEST.tsv"
+    );
     let mut stats = Stats::default();
     let start = Instant::now();
     for path in &paths {
