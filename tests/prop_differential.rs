@@ -57,10 +57,10 @@ const FIELDS: [&str; 5] = ["From", "Sender", "To", "Cc", "Reply-To"];
 fn mail_parser_reading(bytes: &[u8]) -> Reading {
     let m = parse(bytes);
     let mut r = Reading { subject: m.subject().map(str::to_owned), ..Reading::default() };
-    for (f, list) in FIELDS.iter().zip([&m.from, &m.sender, &m.to, &m.cc, &m.reply_to]) {
+    for (f, list) in FIELDS.iter().zip([m.from(), m.sender(), m.to(), m.cc(), m.reply_to()]) {
         r.addresses.push((
             (*f).to_owned(),
-            list.iter().map(|a| (a.name.clone().unwrap_or_default(), a.address.clone().unwrap_or_default())).collect(),
+            list.iter().filter(|a| a.address.is_some()).map(|a| (a.name.clone().unwrap_or_default(), a.address.clone().unwrap_or_default())).collect(),
         ));
     }
     let mut stack: Vec<&Part> = vec![&m.root];
@@ -70,7 +70,7 @@ fn mail_parser_reading(bytes: &[u8]) -> Reading {
             stack.extend(p.children.iter().rev());
             continue;
         }
-        let text = (p.is_text() && p.charset.is_some()).then(|| normalize_newlines(p.text.as_deref().unwrap_or_default()));
+        let text = (p.content_type.starts_with("text/") && p.charset.is_some()).then(|| normalize_newlines(p.text.as_deref().unwrap_or_default()));
         r.leaves.push(Leaf { content_type: p.content_type.clone(), filename: p.filename.clone(), text, bytes: p.body.clone() });
     }
     r

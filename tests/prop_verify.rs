@@ -77,7 +77,7 @@ proptest! {
         }
         prop_assert!(!text.lines().any(|l| l.trim_end() == "Bcc: injected@evil.example"));
         let parsed = mimesmith_verify::parse::parse(&bytes);
-        prop_assert!(parsed.bcc.is_empty());
-        prop_assert!(!parsed.to.iter().chain(&parsed.cc).any(|a| a.address.as_deref() == Some("injected@evil.example")));
+        prop_assert!(parsed.bcc().is_empty());
+        prop_assert!(!parsed.to().iter().chain(&parsed.cc()).any(|a| a.address.as_deref() == Some("injected@evil.example")));
     }
 }

@@ -1,24 +1,38 @@
-//! Diagnostics: what is wrong with a message, where, and what to do. Shared
-//! by the parser's limits, the byte-level invariants and the lint rules.
+//! Diagnostics: one finding about one message, shared by the parser (limits,
+//! unparseable input), the invariant checks, the lint rules and the `eml` CLI.
+//!
+//! A [`Diagnostic`] names *what* is wrong with a stable [`Code`] (kebab-case,
+//! the same string in JSON output, in `--allow`/`--deny` flags and in the
+//! documentation), *how bad* it is ([`Severity`], a default per code that a
+//! caller may override), *where* (IMAP part path and 1-based line in the raw
+//! message) and *what to do* (an optional suggestion).
+//!
+//! JSON shape of one diagnostic:
+//!
+//! ```json
+//! {"code":"bare-lf","severity":"error","part":"1.2","line":12,"message":"…","suggestion":null}
+//! ```
 
 use std::fmt;
+use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// How bad a finding is.
+/// How bad a finding is. Ordered from most to least severe (`Error < Warning`
+/// in `Ord`, so sorting puts errors first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
-    /// The message is wrong: some reader will show it garbled or drop it.
+    /// The message violates a MUST of an RFC, or readers will visibly get it wrong.
     Error,
-    /// Allowed but risky, or against a SHOULD.
+    /// The message violates a SHOULD, or some readers will get it wrong.
     Warning,
-    /// Worth knowing.
+    /// Worth knowing; not a defect on its own.
     Info,
 }
 
 impl Severity {
-    /// `error`, `warning`, `info`.
+    /// The lowercase name used in JSON and on the command line.
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -35,84 +49,120 @@ impl fmt::Display for Severity {
     }
 }
 
+/// Declares [`Code`] from one table: variant, stable string, default severity
+/// and the doc comment naming the rule's source. Keeping the three in one row
+/// means a new code cannot forget its string or its severity.
 macro_rules! codes {
-    ($($variant:ident = $name:literal, $severity:ident, $doc:literal;)*) => {
-        /// A stable, kebab-case diagnostic code.
+    ($( $(#[doc = $doc:literal])* $variant:ident = $name:literal, $severity:ident; )+) => {
+        /// A stable identifier for one kind of finding.
+        ///
+        /// The string form ([`Code::as_str`]) is kebab-case and never changes once
+        /// released; serde uses it too. More codes will be added (the enum is
+        /// `#[non_exhaustive]`).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         #[non_exhaustive]
         pub enum Code {
-            $(#[doc = $doc] $variant,)*
+            $( $(#[doc = $doc])* $variant, )+
         }
 
         impl Code {
             /// Every code, in declaration order.
-            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)+];
 
-            /// The kebab-case name (`bare-lf`).
+            /// The stable kebab-case name, e.g. `"bare-lf"`.
             #[must_use]
             pub const fn as_str(self) -> &'static str {
                 match self {
-                    $(Self::$variant => $name,)*
+                    $(Code::$variant => $name,)+
                 }
             }
 
-            /// The severity a finding of this code has unless a rule says otherwise.
+            /// The severity a diagnostic with this code gets unless a rule or the
+            /// user says otherwise.
             #[must_use]
             pub const fn severity(self) -> Severity {
                 match self {
-                    $(Self::$variant => Severity::$severity,)*
+                    $(Code::$variant => Severity::$severity,)+
                 }
             }
+        }
 
-            /// What the code means, in one sentence.
-            #[must_use]
-            pub const fn description(self) -> &'static str {
-                match self {
-                    $(Self::$variant => $doc,)*
+        impl FromStr for Code {
+            type Err = UnknownCode;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($name => Ok(Code::$variant),)+
+                    _ => Err(UnknownCode(s.to_owned())),
                 }
-            }
-
-            /// The code named `name`.
-            #[must_use]
-            pub fn from_name(name: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|c| c.as_str() == name)
             }
         }
     };
 }
 
 codes! {
-    MissingFrom = "missing-from", Error, "No From field (RFC 5322 §3.6).";
-    MissingDate = "missing-date", Error, "No Date field (RFC 5322 §3.6).";
-    MissingMessageId = "missing-message-id", Warning, "No Message-ID field (RFC 5322 §3.6.4 SHOULD).";
-    MissingMimeVersion = "missing-mime-version", Error, "MIME content without MIME-Version (RFC 2045 §4).";
-    BareLf = "bare-lf", Error, "A line ends in a bare LF or CR instead of CRLF (RFC 5322 §2.3).";
-    LineTooLong = "line-too-long", Error, "A line is longer than 998 octets (RFC 5322 §2.1.1).";
-    HeaderLineLong = "header-line-long", Warning, "A header line is longer than 78 characters where it could be folded (RFC 5322 §2.1.1).";
-    Raw8bitHeader = "raw-8bit-header", Error, "A header holds raw 8-bit octets outside an encoded word (RFC 5322 §2.2, RFC 2047).";
-    CharsetMissing = "charset-missing", Error, "An 8-bit text part declares no charset (RFC 2046 §4.1.2).";
-    CharsetMismatch = "charset-mismatch", Error, "The declared charset does not decode the octets, or decodes them to implausible text.";
-    UnknownCharset = "unknown-charset", Error, "A charset name no decoder knows.";
-    EncodedWordSplitChar = "encoded-word-split-char", Error, "A character is split across two encoded words (RFC 2047 §5(3)).";
-    EncodedWordTooLong = "encoded-word-too-long", Error, "An encoded word is longer than 75 characters (RFC 2047 §2).";
-    EncodedWordInvalid = "encoded-word-invalid", Error, "An encoded word cannot be decoded (RFC 2047 §2, §4).";
-    EncodedWordInQuotes = "encoded-word-in-quotes", Warning, "An encoded word inside a quoted string or a parameter (RFC 2047 §5).";
-    Mojibake = "mojibake", Error, "Text decoded with the wrong charset and re-encoded (for example UTF-8 read as Windows-1252).";
-    Base64Invalid = "base64-invalid", Error, "A base64 body has characters or padding outside RFC 2045 §6.8.";
-    QpInvalid = "qp-invalid", Error, "A quoted-printable body breaks RFC 2045 §6.7.";
-    MultipartUnterminated = "multipart-unterminated", Error, "A multipart has no closing delimiter (RFC 2046 §5.1.1).";
-    BoundaryMissing = "boundary-missing", Error, "A multipart has no boundary parameter, or its boundary never occurs (RFC 2046 §5.1.1).";
-    BoundaryInPart = "boundary-in-part", Error, "A boundary delimiter occurs inside a part it encloses (RFC 2046 §5.1.1).";
-    CidMissing = "cid-missing", Error, "HTML refers to cid: with no part of that Content-ID (RFC 2392).";
-    CidUnused = "cid-unused", Warning, "An inline part has a Content-ID that no HTML refers to.";
-    HtmlWithoutText = "html-without-text", Warning, "An HTML body without a plain-text alternative.";
-    FilenameUnencoded = "filename-unencoded", Warning, "A file name given only in RFC 2231 form or only as raw octets: some clients show it garbled.";
-    BccPresent = "bcc-present", Error, "A Bcc field is written into the message.";
-    HeaderNotAscii = "header-not-ascii", Error, "A header holds non-ASCII octets though SMTPUTF8 was not asked for (RFC 6532).";
-    DepthLimit = "depth-limit", Error, "The part tree is nested deeper than the parser follows.";
-    PartLimit = "part-limit", Error, "The message has more parts than the parser reads.";
-    HeaderLimit = "header-limit", Error, "A header block is larger than the parser reads.";
-    NotAMessage = "not-a-message", Error, "The input is not a message: no header could be read.";
+    /// No `From:` field; it is required (RFC 5322 §3.6, §3.6.2).
+    MissingFrom = "missing-from", Error;
+    /// No `Date:` field; it is required (RFC 5322 §3.6, §3.6.1).
+    MissingDate = "missing-date", Error;
+    /// No `Message-ID:` field; every message SHOULD have one (RFC 5322 §3.6.4).
+    MissingMessageId = "missing-message-id", Warning;
+    /// MIME structure without `MIME-Version: 1.0` (RFC 2045 §4).
+    MissingMimeVersion = "missing-mime-version", Warning;
+    /// A bare LF (or bare CR): CR and LF MUST only occur together as CRLF (RFC 5322 §2.3, RFC 5321 §2.3.8).
+    BareLf = "bare-lf", Error;
+    /// A line longer than 998 octets excluding CRLF (RFC 5322 §2.1.1, RFC 2045 §2.8).
+    LineTooLong = "line-too-long", Error;
+    /// A header line longer than 78 characters; it SHOULD be folded (RFC 5322 §2.1.1, §2.2.3).
+    HeaderLineLong = "header-line-long", Warning;
+    /// Raw 8-bit bytes in a header field; allowed only as UTF-8 with SMTPUTF8 (RFC 5322 §2.2, RFC 6532 §3).
+    Raw8bitHeader = "raw-8bit-header", Error;
+    /// 8-bit text without a `charset` parameter, so it defaults to US-ASCII (RFC 2045 §5.2, RFC 2046 §4.1.2).
+    CharsetMissing = "charset-missing", Error;
+    /// The declared charset does not decode the bytes, or decodes them to implausible text (RFC 2046 §4.1.2).
+    CharsetMismatch = "charset-mismatch", Error;
+    /// A charset name that is not registered or not supported (RFC 2046 §4.1.2, RFC 2978).
+    UnknownCharset = "unknown-charset", Error;
+    /// A multi-byte character split across two encoded words; each encoded word MUST hold whole characters (RFC 2047 §5(3)).
+    EncodedWordSplitChar = "encoded-word-split-char", Error;
+    /// An encoded word longer than 75 characters (RFC 2047 §2).
+    EncodedWordTooLong = "encoded-word-too-long", Warning;
+    /// A malformed or undecodable encoded word (RFC 2047 §2, §4).
+    EncodedWordInvalid = "encoded-word-invalid", Error;
+    /// An encoded word inside a quoted string or a parameter value, where it MUST NOT appear (RFC 2047 §5(3)).
+    EncodedWordInQuotes = "encoded-word-in-quotes", Warning;
+    /// Text that was decoded with the wrong charset and re-encoded (e.g. "Ã©" for "é").
+    Mojibake = "mojibake", Error;
+    /// Characters outside the base64 alphabet or bad padding (RFC 2045 §6.8).
+    Base64Invalid = "base64-invalid", Error;
+    /// A `=` not followed by two hex digits or a line break (RFC 2045 §6.7).
+    QpInvalid = "qp-invalid", Warning;
+    /// A multipart body without its close delimiter `--boundary--` (RFC 2046 §5.1.1).
+    MultipartUnterminated = "multipart-unterminated", Warning;
+    /// A multipart without a `boundary` parameter, or whose boundary never occurs (RFC 2046 §5.1.1).
+    BoundaryMissing = "boundary-missing", Error;
+    /// A `cid:` reference with no part carrying that Content-ID (RFC 2392 §2, RFC 2387).
+    CidMissing = "cid-missing", Error;
+    /// A part in multipart/related with a Content-ID nothing refers to (RFC 2387 §3).
+    CidUnused = "cid-unused", Info;
+    /// HTML without a plain-text alternative (RFC 2046 §5.1.4).
+    HtmlWithoutText = "html-without-text", Warning;
+    /// A filename with raw 8-bit or non-ASCII characters instead of RFC 2231 encoding (RFC 2231 §4, RFC 2183 §2.3).
+    FilenameUnencoded = "filename-unencoded", Warning;
+    /// A boundary delimiter occurs inside a part it encloses (RFC 2046 §5.1.1).
+    BoundaryInPart = "boundary-in-part", Error;
+    /// A Bcc field is written into the message, showing blind recipients to all (RFC 5322 §3.6.3).
+    BccPresent = "bcc-present", Error;
+    /// Non-ASCII octets in a header of a message not sent with SMTPUTF8 (RFC 6532 §3, RFC 5322 §2.2).
+    HeaderNotAscii = "header-not-ascii", Error;
+    /// Parsing stopped descending at the nesting-depth limit ([`crate::parse::ParseOptions::max_depth`]).
+    DepthLimit = "depth-limit", Warning;
+    /// Parsing stopped adding parts at the part-count limit ([`crate::parse::ParseOptions::max_parts`]).
+    PartLimit = "part-limit", Warning;
+    /// Header fields were dropped at the header limits ([`crate::parse::ParseOptions::max_header_bytes`]).
+    HeaderLimit = "header-limit", Warning;
+    /// The input has no header section, so it is not an RFC 5322 message (RFC 5322 §2.1, §3.5).
+    NotAMessage = "not-a-message", Error;
 }
 
 impl fmt::Display for Code {
@@ -122,87 +172,113 @@ impl fmt::Display for Code {
 }
 
 impl Serialize for Code {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> Deserialize<'de> for Code {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let name = String::deserialize(d)?;
-        Self::from_name(&name).ok_or_else(|| serde::de::Error::custom(format!("unknown diagnostic code {name:?}")))
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(deserializer)?;
+        s.parse().map_err(serde::de::Error::custom)
     }
 }
 
-/// One finding.
+/// A string that is not the name of any [`Code`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown diagnostic code {0:?}")]
+pub struct UnknownCode(pub String);
+
+/// One finding about a message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
-    /// What kind of problem.
+    /// What kind of finding this is.
     pub code: Code,
-    /// How bad.
+    /// How bad it is; [`Code::severity`] unless overridden.
     pub severity: Severity,
-    /// The IMAP part path (RFC 3501 §6.4.5) where it is; `None` for the
-    /// top-level header.
+    /// IMAP part path (RFC 3501 §6.4.5) of the part concerned: `""` is a
+    /// multipart root, `"1.2"` a nested part; `None` for the whole message.
     pub part: Option<String>,
-    /// The 1-based line of the raw message where it is.
+    /// 1-based line in the raw message, when the finding has a place.
     pub line: Option<usize>,
-    /// What is wrong, for a human.
+    /// A human-readable sentence saying what is wrong.
     pub message: String,
-    /// What to do about it (for mojibake, the repaired text).
+    /// What to do about it, when there is something to say.
     pub suggestion: Option<String>,
 }
 
 impl Diagnostic {
-    /// A finding with the code's default severity.
+    /// A diagnostic with the code's default severity and no place.
     #[must_use]
     pub fn new(code: Code, message: impl Into<String>) -> Self {
-        Self { code, severity: code.severity(), part: None, line: None, message: message.into(), suggestion: None }
+        Self {
+            code,
+            severity: code.severity(),
+            part: None,
+            line: None,
+            message: message.into(),
+            suggestion: None,
+        }
     }
 
-    /// At part `path`.
+    /// Sets the IMAP part path.
     #[must_use]
-    pub fn at_part(mut self, path: impl Into<String>) -> Self {
-        self.part = Some(path.into());
+    pub fn with_part(mut self, part: impl Into<String>) -> Self {
+        self.part = Some(part.into());
         self
     }
 
-    /// At line `line` (1-based).
+    /// Sets the 1-based line.
     #[must_use]
-    pub fn at_line(mut self, line: usize) -> Self {
+    pub fn with_line(mut self, line: usize) -> Self {
         self.line = Some(line);
         self
     }
 
-    /// With a suggestion.
+    /// Sets the place from optional values (convenient when both may be unknown).
     #[must_use]
-    pub fn suggest(mut self, suggestion: impl Into<String>) -> Self {
+    pub fn at(mut self, part: Option<&str>, line: Option<usize>) -> Self {
+        self.part = part.map(str::to_owned);
+        self.line = line;
+        self
+    }
+
+    /// Sets the suggestion.
+    #[must_use]
+    pub fn with_suggestion(mut self, suggestion: impl Into<String>) -> Self {
         self.suggestion = Some(suggestion.into());
         self
     }
 
-    /// With another severity.
+    /// Overrides the default severity.
     #[must_use]
-    pub fn severity(mut self, severity: Severity) -> Self {
+    pub fn with_severity(mut self, severity: Severity) -> Self {
         self.severity = severity;
         self
     }
 }
 
 impl fmt::Display for Diagnostic {
+    /// `error[bare-lf] part 1.2, line 12: message (suggestion)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}[{}]", self.severity, self.code)?;
-        if let Some(p) = &self.part {
-            write!(f, " part {p}")?;
-        }
-        if let Some(l) = self.line {
-            write!(f, " line {l}")?;
+        match (&self.part, self.line) {
+            (Some(part), Some(line)) => write!(f, " part {}, line {line}", display_path(part))?,
+            (Some(part), None) => write!(f, " part {}", display_path(part))?,
+            (None, Some(line)) => write!(f, " line {line}")?,
+            (None, None) => {}
         }
         write!(f, ": {}", self.message)?;
-        if let Some(s) = &self.suggestion {
-            write!(f, " (suggestion: {s})")?;
+        if let Some(suggestion) = &self.suggestion {
+            write!(f, " ({suggestion})")?;
         }
         Ok(())
     }
+}
+
+/// The multipart root's path is empty; show it as `(root)` to humans.
+fn display_path(path: &str) -> &str {
+    if path.is_empty() { "(root)" } else { path }
 }
 
 #[cfg(test)]
@@ -210,25 +286,112 @@ mod tests {
     use super::*;
 
     #[test]
-    fn codes_are_kebab_case_and_unique() {
-        let mut seen = std::collections::HashSet::new();
-        for c in Code::ALL {
-            let n = c.as_str();
-            assert!(n.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'), "{n}");
-            assert!(seen.insert(n), "duplicate {n}");
-            assert_eq!(Code::from_name(n), Some(*c));
+    fn diagnostic_json_has_the_documented_shape() {
+        let d = Diagnostic::new(Code::BareLf, "bare LF")
+            .with_part("1.2")
+            .with_line(12);
+        let json = serde_json::to_string(&d).unwrap();
+        assert_eq!(
+            json,
+            r#"{"code":"bare-lf","severity":"error","part":"1.2","line":12,"message":"bare LF","suggestion":null}"#
+        );
+        let back: Diagnostic = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, d);
+    }
+
+    #[test]
+    fn every_code_round_trips_through_its_string() {
+        for &code in Code::ALL {
+            let s = code.as_str();
+            assert!(
+                s.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{s} is not kebab-case"
+            );
+            assert_eq!(s.parse::<Code>(), Ok(code));
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{s}\""));
         }
     }
 
     #[test]
-    fn diagnostics_serialise_to_the_documented_json() {
-        let d = Diagnostic::new(Code::BareLf, "line 12 ends in LF").at_part("1.2").at_line(12);
-        let json = serde_json::to_string(&d).unwrap();
+    fn code_strings_are_unique() {
+        let mut names: Vec<_> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        let n = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), n);
+    }
+
+    #[test]
+    fn required_codes_exist_with_their_severities() {
+        let expected = [
+            ("missing-from", Severity::Error),
+            ("missing-date", Severity::Error),
+            ("missing-message-id", Severity::Warning),
+            ("missing-mime-version", Severity::Warning),
+            ("bare-lf", Severity::Error),
+            ("line-too-long", Severity::Error),
+            ("header-line-long", Severity::Warning),
+            ("raw-8bit-header", Severity::Error),
+            ("charset-missing", Severity::Error),
+            ("charset-mismatch", Severity::Error),
+            ("unknown-charset", Severity::Error),
+            ("encoded-word-split-char", Severity::Error),
+            ("encoded-word-too-long", Severity::Warning),
+            ("encoded-word-invalid", Severity::Error),
+            ("encoded-word-in-quotes", Severity::Warning),
+            ("mojibake", Severity::Error),
+            ("base64-invalid", Severity::Error),
+            ("qp-invalid", Severity::Warning),
+            ("multipart-unterminated", Severity::Warning),
+            ("boundary-missing", Severity::Error),
+            ("cid-missing", Severity::Error),
+            ("cid-unused", Severity::Info),
+            ("html-without-text", Severity::Warning),
+            ("filename-unencoded", Severity::Warning),
+            ("depth-limit", Severity::Warning),
+            ("part-limit", Severity::Warning),
+            ("header-limit", Severity::Warning),
+            ("not-a-message", Severity::Error),
+            ("boundary-in-part", Severity::Error),
+            ("bcc-present", Severity::Error),
+            ("header-not-ascii", Severity::Error),
+        ];
+        for (name, severity) in expected {
+            let code: Code = name.parse().unwrap();
+            assert_eq!(code.severity(), severity, "{name}");
+        }
+        assert_eq!(Code::ALL.len(), expected.len());
+    }
+
+    #[test]
+    fn unknown_code_is_rejected() {
+        assert!("bare_lf".parse::<Code>().is_err());
+        assert!(serde_json::from_str::<Code>("\"no-such-code\"").is_err());
+    }
+
+    #[test]
+    fn severity_serializes_lowercase_and_sorts_errors_first() {
         assert_eq!(
-            json,
-            r#"{"code":"bare-lf","severity":"error","part":"1.2","line":12,"message":"line 12 ends in LF","suggestion":null}"#
+            serde_json::to_string(&Severity::Warning).unwrap(),
+            "\"warning\""
         );
-        let back: Diagnostic = serde_json::from_str(&json).unwrap();
-        assert_eq!(back, d);
+        let mut v = vec![Severity::Info, Severity::Error, Severity::Warning];
+        v.sort();
+        assert_eq!(v, [Severity::Error, Severity::Warning, Severity::Info]);
+    }
+
+    #[test]
+    fn display_names_place_and_suggestion() {
+        let d = Diagnostic::new(Code::MissingDate, "no Date field")
+            .with_part("")
+            .with_suggestion("add a Date field");
+        assert_eq!(
+            d.to_string(),
+            "error[missing-date] part (root): no Date field (add a Date field)"
+        );
+        let d = Diagnostic::new(Code::CidUnused, "x").with_line(3);
+        assert_eq!(d.to_string(), "info[cid-unused] line 3: x");
     }
 }

@@ -357,7 +357,7 @@ pub fn transfer_roundtrip(data: &[u8]) -> Result<(), Violation> {
 /// Never: a panic is the failure.
 pub fn parse_no_panic(data: &[u8]) -> Result<(), Violation> {
     let parsed = parse(data);
-    let _ = parsed.parts().len();
+    let _ = parsed.parts().count();
     let _ = check(data, InvariantOptions::default());
     Ok(())
 }

@@ -207,12 +207,12 @@ pub fn check(raw: &[u8], opts: InvariantOptions) -> Vec<Diagnostic> {
     let all = lines(raw);
     for l in &all {
         if !l.crlf && !l.last_unterminated {
-            d.push(Diagnostic::new(Code::BareLf, "the line ends in a bare LF or CR, not CRLF (RFC 5322 §2.3)").at_line(l.number));
+            d.push(Diagnostic::new(Code::BareLf, "the line ends in a bare LF or CR, not CRLF (RFC 5322 §2.3)").with_line(l.number));
         }
         if l.text.len() > MAX_LINE {
             d.push(
                 Diagnostic::new(Code::LineTooLong, format!("the line is {} octets long; the limit is 998 (RFC 5322 §2.1.1)", l.text.len()))
-                    .at_line(l.number),
+                    .with_line(l.number),
             );
         }
     }
@@ -259,7 +259,7 @@ pub fn check(raw: &[u8], opts: InvariantOptions) -> Vec<Diagnostic> {
                 } else {
                     d.push(
                         Diagnostic::new(Code::BoundaryInPart, format!("a line starts with the boundary {b:?} but is not a delimiter (RFC 2046 §5.1.1)"))
-                            .at_line(l.number),
+                            .with_line(l.number),
                     );
                 }
                 break;
@@ -269,7 +269,7 @@ pub fn check(raw: &[u8], opts: InvariantOptions) -> Vec<Diagnostic> {
                     if memchr::memmem::find(l.text, format!("--{b}").as_bytes()).is_some_and(|p| p > 0) {
                         d.push(
                             Diagnostic::new(Code::BoundaryInPart, format!("the boundary {b:?} occurs inside a part (RFC 2046 §5.1.1)"))
-                                .at_line(l.number),
+                                .with_line(l.number),
                         );
                     }
                 }
@@ -297,13 +297,13 @@ fn check_header_block(fs: &[Field<'_>], top: bool, opts: InvariantOptions, d: &m
             ("MIME-Version", Code::MissingMimeVersion),
         ] {
             if !has(name) {
-                d.push(Diagnostic::new(code, format!("no {name} field")).at_line(1));
+                d.push(Diagnostic::new(code, format!("no {name} field")).with_line(1));
             }
         }
         if let Some(f) = fs.iter().find(|f| f.name.eq_ignore_ascii_case("bcc")) {
             d.push(
                 Diagnostic::new(Code::BccPresent, "a Bcc field is written into the message, showing blind recipients to everyone")
-                    .at_line(f.lines.first().map_or(1, |l| l.number)),
+                    .with_line(f.lines.first().map_or(1, |l| l.number)),
             );
         }
     }
@@ -313,7 +313,7 @@ fn check_header_block(fs: &[Field<'_>], top: bool, opts: InvariantOptions, d: &m
             if !opts.smtputf8 && !l.text.is_ascii() {
                 d.push(
                     Diagnostic::new(Code::HeaderNotAscii, format!("{} holds non-ASCII octets without SMTPUTF8 (RFC 6532)", f.name))
-                        .at_line(l.number),
+                        .with_line(l.number),
                 );
             }
             let chars = if opts.smtputf8 { String::from_utf8_lossy(l.text).chars().count() } else { l.text.len() };
@@ -348,8 +348,8 @@ fn check_header_block(fs: &[Field<'_>], top: bool, opts: InvariantOptions, d: &m
                             Code::HeaderLineLong,
                             format!("{} has a line of {chars} characters that could have been folded (RFC 5322 §2.1.1)", f.name),
                         )
-                        .at_line(l.number)
-                        .severity(Severity::Warning),
+                        .with_line(l.number)
+                        .with_severity(Severity::Warning),
                     );
                 }
             }
@@ -365,14 +365,14 @@ fn check_header_block(fs: &[Field<'_>], top: bool, opts: InvariantOptions, d: &m
             if word.len() > MAX_ENCODED_WORD {
                 d.push(
                     Diagnostic::new(Code::EncodedWordTooLong, format!("an encoded word of {} characters in {} (RFC 2047 §2: at most 75)", word.len(), f.name))
-                        .at_line(first_line),
+                        .with_line(first_line),
                 );
             }
             let structured_param = f.name.eq_ignore_ascii_case("content-type") || f.name.eq_ignore_ascii_case("content-disposition");
             if quoted && !structured_param {
                 d.push(
                     Diagnostic::new(Code::EncodedWordInQuotes, format!("an encoded word inside a quoted string in {} (RFC 2047 §5)", f.name))
-                        .at_line(first_line),
+                        .with_line(first_line),
                 );
             }
         }
@@ -383,7 +383,7 @@ fn check_header_block(fs: &[Field<'_>], top: bool, opts: InvariantOptions, d: &m
                     if !allowed {
                         d.push(
                             Diagnostic::new(Code::EncodedWordInQuotes, format!("an encoded word in the {name} parameter of {} (RFC 2047 §5; use RFC 2231)", f.name))
-                                .at_line(first_line),
+                                .with_line(first_line),
                         );
                     }
                 }

@@ -1,32 +1,147 @@
-//! Our view of a parsed message, over `mail-parser` 0.11 (an independent
-//! parser: the builder never depends on it).
+//! Our view of a parsed message, over [`mail_parser`] 0.11.
 //!
-//! What mail-parser gives and we keep: the flat part list with its tree,
-//! decoded header values (RFC 2047, RFC 2231), transfer-decoded bodies, text
-//! bodies converted to UTF-8, offsets into the raw message. What it does not
-//! give and we add: IMAP part paths (RFC 3501 §6.4.5); the RFC 2045 §5.2
-//! default content type (mail-parser stores none; `message/rfc822` inside
-//! multipart/digest, RFC 2046 §5.1.5); the transfer-decoded octets of text
-//! parts before charset conversion (charset diagnosis needs them); line
-//! numbers; bounds on depth and part count, with a diagnostic when hit.
+//! [`parse`] never fails and never panics: any byte string gives a
+//! [`ParsedMessage`], with a `not-a-message` [`Diagnostic`] when there is no
+//! header section at all. Parsing is bounded ([`ParseOptions`]): past the
+//! nesting depth or the part count it stops descending, keeps what it read and
+//! says so with a `depth-limit` / `part-limit` diagnostic.
 //!
-//! mail-parser follows message/rfc822 parts only three levels deep; deeper
-//! ones stay bytes. It never panics and keeps its own state on the heap, so
-//! hostile nesting costs memory, not stack; our conversion uses an explicit
-//! stack too.
+//! The message is a tree of [`Part`]s addressed by IMAP part paths
+//! (RFC 3501 §6.4.5): the body of a non-multipart message is `1`; a multipart
+//! root is `""` and its children `1`, `2`, …; nested children `2.1`; the parts
+//! of a message/rfc822 part `2` are `2.1`, `2.2`, … If the embedded message is
+//! not multipart its body is `2.1`; if it is, its multipart root (which IMAP
+//! numbers no part of its own) is `2.TEXT`, the IMAP section for the
+//! embedded message's body, and its children are `2.1`, `2.2`, …
+//!
+//! # What mail-parser gives, and what it does not
+//!
+//! Kept from mail-parser: the part structure of each message (which bytes
+//! belong to which part, found in one pass with an explicit stack), header
+//! boundaries and offsets, the typed Content-Type / Content-Disposition
+//! (RFC 2231 continuations merged), addresses (groups included), dates and
+//! message ids.
+//!
+//! Worked around, each with the reason:
+//! - **Super-linear time on hostile input.** Every multipart whose boundary
+//!   never occurs makes mail-parser scan the rest of the input (20,000 of them
+//!   in 1.1 MB: 12 s), and a long boundary is compared in full at every `--`
+//!   (a 300 KB boundary over 600 KB of dashes: 2 s). A linear pre-scan
+//!   (`guard`) hands mail-parser a same-length copy in which such multiparts
+//!   are neutralised; they stay leaves, as mail-parser makes of a multipart
+//!   whose boundary it cannot find.
+//! - **Embedded messages.** mail-parser parses inline message/rfc822 parts
+//!   without a depth limit (dropping a deep tree recursively overflows the
+//!   stack around 50,000 levels on a 2 MiB thread) and transfer-encoded ones
+//!   only 3 levels deep, and an inline embedded message that ends early can
+//!   swallow its siblings (`stalwart-mail-parser/thirdparty__015.eml`: two of
+//!   three attached messages lost). Here mail-parser never sees a
+//!   message/rfc822 type (the guard neutralises it in its copy); each embedded
+//!   message is parsed on its own, through the guard again, from its slice of
+//!   the input (inline) or its decoded body (base64, quoted-printable), down
+//!   to [`ParseOptions::max_depth`]. An embedded "message" without one proper
+//!   header field stays a leaf with [`Part::parser_problem`].
+//! - **No default Content-Type.** A part without Content-Type has no content
+//!   type in mail-parser; here it gets RFC 2045 §5.2's `text/plain` (RFC 2046
+//!   §5.1.5's `message/rfc822` inside multipart/digest) and
+//!   [`Part::content_type_defaulted`].
+//! - **Its own charset decoding of text bodies.** mail-parser decodes
+//!   `us-ascii` and `iso-8859-1` as windows-1252 and unknown or missing charsets
+//!   as lossy UTF-8, so UTF-8 text labelled `us-ascii` comes out as "Ã©" and Big5
+//!   labelled `us-ascii` as Latin gibberish. [`Part::text`] is decoded from the
+//!   transfer-decoded bytes by [`crate::charset::decode_text`] instead, which
+//!   checks the label against the bytes and repairs mojibake;
+//!   [`Part::charset_report`] records what was wrong.
+//! - **Text parts lose their bytes.** For text/* parts mail-parser keeps only
+//!   the decoded string; [`Part::body`] re-decodes the transfer encoding from
+//!   the raw bytes so every leaf has its bytes.
+//! - **One bad byte spoils a transfer-encoded part.** On the first character
+//!   outside the base64 alphabet (or a `==` in quoted-printable) mail-parser
+//!   keeps the raw encoded bytes and reclassifies the part as text. Here the
+//!   declared type stays, the body is decoded leniently and
+//!   [`Part::transfer_error`] says where the first bad byte is.
+//! - **Encoded words are decoded one by one**, so a character split across two
+//!   words (e.g. `=?utf-8?B?5A==?= =?utf-8?B?uK0=?=` for "中") becomes two U+FFFD;
+//!   raw 8-bit header bytes are read as lossy UTF-8 (GBK subjects become
+//!   U+FFFD). [`Header::value`] is decoded by [`rfc2047`] instead.
+//! - **RFC 2231 sections are charset-decoded one by one**, with only their own
+//!   charset: `filename*0*=gbk''%D6; filename*1*=%D0%CE%C4` decodes section 1 as
+//!   UTF-8. [`Part::filename`] is decoded by [`params`], which joins the bytes
+//!   first (RFC 2231 §4.1).
+//! - **Header names lose their spelling** (`SUBJECT` becomes `Subject`);
+//!   [`Header::name`] is taken from the raw bytes.
+//! - **A UTF-8 BOM or an mbox `From ` line before the header** becomes part of
+//!   the first field's name (`\u{feff}From`), so the `From:` field is lost. Both
+//!   are stripped before parsing and recorded ([`ParsedMessage::bom`],
+//!   [`ParsedMessage::envelope_from`]).
+//! - **A line of only white space before the header** ends mail-parser's
+//!   header section at once (several flanker test messages start with one), so
+//!   the message has no field. Such lines are skipped and counted
+//!   ([`ParsedMessage::skipped_blank_lines`]).
+//! - **Unpadded base64** (`…zcrHysKhow` with no `=`): mail-parser drops the
+//!   last group, so a GBK text loses its last byte and no longer decodes. The
+//!   body is decoded leniently here and the missing padding reported.
+//! - **Boundaries are found anywhere in a line** (`x--boundary` ends a part) and
+//!   a boundary that is a prefix of another matches it; RFC 2046 §5.1.1
+//!   requires the delimiter at the start of a line. The structure is kept as
+//!   mail-parser found it; [`MultipartInfo`] records whether proper delimiter
+//!   and close-delimiter lines exist.
+//! - **Duplicate MIME fields**: mail-parser uses the *last* Content-Type,
+//!   Content-Transfer-Encoding and Content-Disposition of a part; so do the
+//!   part's MIME fields here (the structure was built from them). The header
+//!   accessors ([`ParsedMessage::header`]) return the *first*.
+//!
+//! Line numbers count LF-terminated lines of the input; parts inside a
+//! transfer-encoded (e.g. base64) message/rfc822 have no place in the raw
+//! message and report `None` (headers there report the line of the enclosing
+//! body).
+//!
+//! Cost: linear in the input for each message parsed. An embedded message is
+//! parsed from its own bytes, so a chain of inline embedded messages costs up
+//! to `max_depth + 1` passes over the input (33 with the defaults).
 
-use std::borrow::Cow;
+mod build;
+mod guard;
+mod lines;
+pub mod params;
+pub mod rfc2047;
+pub mod transfer;
 
-use mail_parser::{Address, HeaderName, HeaderValue, MessageParser, MessagePart, MimeHeaders, PartType};
+use serde::Serialize;
 
-use crate::diag::{Code, Diagnostic};
+use crate::charset::CharsetReport;
+use crate::diag::Diagnostic;
 
-/// Limits on what is read.
+pub use transfer::{TransferError, TransferFault, TransferKind};
+
+/// Default [`ParseOptions::max_depth`].
+pub const DEFAULT_MAX_DEPTH: usize = 64;
+/// The largest nesting depth honoured, whatever the options say: our tree is
+/// dropped, cloned and printed recursively, so its depth must stay small.
+pub const MAX_DEPTH_CEILING: usize = 512;
+/// Default [`ParseOptions::max_parts`].
+pub const DEFAULT_MAX_PARTS: usize = 10_000;
+/// Default [`ParseOptions::max_header_bytes`]: 1 MiB per header section.
+pub const DEFAULT_MAX_HEADER_BYTES: usize = 1 << 20;
+/// Default [`ParseOptions::max_headers`].
+pub const DEFAULT_MAX_HEADERS: usize = 10_000;
+
+/// Limits for [`parse_with`]. Past a limit the parser stops descending or
+/// stops adding, keeps what it read and adds a diagnostic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ParseOptions {
-    max_depth: usize,
-    max_parts: usize,
-    max_header_bytes: usize,
+    /// Deepest part kept: the root is at depth 0, its children at 1, an
+    /// embedded message's root one below its message/rfc822 part. A part at
+    /// this depth is kept without its children (`depth-limit`). Capped at
+    /// [`MAX_DEPTH_CEILING`].
+    pub max_depth: usize,
+    /// Most parts (tree nodes) kept (`part-limit`): a message's parts in tree
+    /// order, then the parts of its embedded messages.
+    pub max_parts: usize,
+    /// Most bytes of header fields kept per header section (`header-limit`).
+    pub max_header_bytes: usize,
+    /// Most header fields kept per header section (`header-limit`).
+    pub max_headers: usize,
 }
 
 impl Default for ParseOptions {
@@ -36,714 +151,471 @@ impl Default for ParseOptions {
 }
 
 impl ParseOptions {
-    /// Depth 64 (above the 50 levels the builder writes), 10,000 parts,
-    /// header blocks of 1 MiB.
+    /// The defaults: depth 64 (above the 50 levels the builder writes), 10,000 parts, 1 MiB and 10,000 fields per header.
     #[must_use]
     pub const fn new() -> Self {
-        Self { max_depth: 64, max_parts: 10_000, max_header_bytes: 1 << 20 }
+        Self {
+            max_depth: DEFAULT_MAX_DEPTH,
+            max_parts: DEFAULT_MAX_PARTS,
+            max_header_bytes: DEFAULT_MAX_HEADER_BYTES,
+            max_headers: DEFAULT_MAX_HEADERS,
+        }
     }
 
-    /// The deepest nesting of multiparts and messages followed.
+    /// Sets [`ParseOptions::max_depth`].
     #[must_use]
-    pub const fn with_max_depth(mut self, depth: usize) -> Self {
-        self.max_depth = depth;
+    pub const fn with_max_depth(mut self, max_depth: usize) -> Self {
+        self.max_depth = max_depth;
         self
     }
 
-    /// The most parts read.
+    /// Sets [`ParseOptions::max_parts`] (at least 1: the root is always kept).
     #[must_use]
-    pub const fn with_max_parts(mut self, parts: usize) -> Self {
-        self.max_parts = parts;
+    pub const fn with_max_parts(mut self, max_parts: usize) -> Self {
+        self.max_parts = max_parts;
         self
     }
 
-    /// The largest header block read without a diagnostic.
+    /// Sets [`ParseOptions::max_header_bytes`].
     #[must_use]
-    pub const fn with_max_header_bytes(mut self, bytes: usize) -> Self {
-        self.max_header_bytes = bytes;
+    pub const fn with_max_header_bytes(mut self, max_header_bytes: usize) -> Self {
+        self.max_header_bytes = max_header_bytes;
+        self
+    }
+
+    /// Sets [`ParseOptions::max_headers`].
+    #[must_use]
+    pub const fn with_max_headers(mut self, max_headers: usize) -> Self {
+        self.max_headers = max_headers;
         self
     }
 }
 
 /// One header field, in message order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Header {
-    /// The name as written.
+    /// The field name as written (RFC 5322 §2.2), without the colon and
+    /// surrounding white space.
     pub name: String,
-    /// The field body exactly as in the message (folding kept, without the
-    /// final CRLF).
+    /// The field body exactly as in the message: everything after the colon,
+    /// folding kept, without the final line break.
+    #[serde(skip)]
     pub raw: Vec<u8>,
-    /// The decoded value: encoded words decoded, unfolded.
+    /// The field body decoded: unfolded (RFC 5322 §2.2.3), RFC 2047 encoded
+    /// words decoded, raw 8-bit bytes decoded (see `raw_charset`), trimmed.
     pub value: String,
-    /// The 1-based line of the field in the raw message, when known.
-    pub line: Option<usize>,
+    /// The charset raw 8-bit bytes of `raw` were decoded with, when they are
+    /// not UTF-8 (RFC 6532): the message's body charset when it fits, else a
+    /// detected one.
+    pub raw_charset: Option<&'static str>,
+    /// 1-based line of the field name in the raw message (for fields inside a
+    /// transfer-encoded embedded message: the first line of its body).
+    pub line: usize,
+    /// Byte offset of the field name in the raw message, when it is there.
+    pub offset: Option<usize>,
 }
 
-/// An address as read: group members carry their group's name.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Addr {
-    /// The display name.
-    pub name: Option<String>,
-    /// The addr-spec.
-    pub address: Option<String>,
-    /// The group the mailbox belongs to.
-    pub group: Option<String>,
+impl Header {
+    /// `true` when the field is named `name` (case-insensitive, RFC 5322 §1.2.2).
+    #[must_use]
+    pub fn is(&self, name: &str) -> bool {
+        self.name.eq_ignore_ascii_case(name)
+    }
 }
 
-/// The headers of an embedded message (message/rfc822).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Embedded {
-    /// Its header fields.
+/// Lines `first..=last` (1-based) of the raw message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct LineSpan {
+    /// First line.
+    pub first: usize,
+    /// Last line (inclusive).
+    pub last: usize,
+}
+
+/// Byte offsets of a part in the raw message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ByteSpan {
+    /// Start of the part's header section.
+    pub header_start: usize,
+    /// Start of the part's body (after the blank line).
+    pub body_start: usize,
+    /// End of the body (exclusive; before the CRLF that belongs to the next
+    /// delimiter, RFC 2046 §5.1.1).
+    pub end: usize,
+}
+
+/// What a multipart body's delimiters look like (RFC 2046 §5.1.1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MultipartInfo {
+    /// The `boundary` parameter, if any.
+    pub boundary: Option<String>,
+    /// A line `--boundary` (optionally followed by white space) occurs in the body.
+    pub delimiter_found: bool,
+    /// A line `--boundary--` occurs in the body.
+    pub close_delimiter_found: bool,
+}
+
+/// The header section of a message/rfc822 part's embedded message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EmbeddedMessage {
+    /// Its header fields, in order.
     pub headers: Vec<Header>,
+    /// Where they are, when the embedded message is not transfer-encoded.
+    pub header_lines: Option<LineSpan>,
 }
 
-/// A node of the MIME tree.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// One node of the MIME tree.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Part {
-    /// The IMAP part path (RFC 3501 §6.4.5): `1`, `2.1`; `TEXT` for a
-    /// multipart root, `2.TEXT` for the multipart body of message part 2.
+    /// IMAP part path (RFC 3501 §6.4.5), see the [module docs](self).
     pub path: String,
-    /// `type/subtype` in lower case; the RFC 2045 §5.2 default when absent.
+    /// Lower-cased `type/subtype`; RFC 2045 §5.2's `text/plain` when absent or
+    /// invalid (`message/rfc822` inside multipart/digest, RFC 2046 §5.1.5).
     pub content_type: String,
-    /// Content-Type parameters, decoded (RFC 2231 joined), names lower case.
+    /// `content_type` is the default, not what the part says.
+    pub content_type_defaulted: bool,
+    /// Content-Type parameters as mail-parser read them (names lower-cased,
+    /// RFC 2231 continuations merged, quotes removed).
     pub params: Vec<(String, String)>,
-    /// The charset parameter.
+    /// The `charset` parameter as written (trimmed).
     pub charset: Option<String>,
-    /// Content-Transfer-Encoding, lower case.
+    /// Content-Transfer-Encoding, lower-cased, first token (RFC 2045 §6.1);
+    /// `Some("")` when the field is present but empty.
     pub transfer_encoding: Option<String>,
-    /// Content-Disposition type, lower case.
+    /// Content-Disposition type, lower-cased (RFC 2183 §2).
     pub disposition: Option<String>,
-    /// The decoded file name (disposition `filename`, else type `name`).
+    /// The file name: Content-Disposition `filename`, else Content-Type `name`;
+    /// decoded (RFC 2231 §3–4, RFC 2047 inside quotes, raw 8-bit).
     pub filename: Option<String>,
-    /// The Content-ID without angle brackets.
+    /// Content-ID without the angle brackets (RFC 2045 §7, RFC 2392).
     pub content_id: Option<String>,
-    /// The part's own header fields.
+    /// The part's header fields, in order (for the root: the message header).
     pub headers: Vec<Header>,
-    /// The transfer-decoded octets of a leaf (before any charset decoding).
+    /// Transfer-decoded bytes of a leaf or of a message/rfc822 part (the
+    /// embedded message as it is). Empty for multiparts; the raw body for a
+    /// part cut at a limit ([`Part::truncated`]).
+    #[serde(skip)]
     pub body: Vec<u8>,
-    /// The text of a text leaf, decoded by mail-parser with the declared
-    /// charset.
+    /// Decoded text of a text/* leaf, with charset repair
+    /// ([`crate::charset::decode_text`]).
     pub text: Option<String>,
-    /// Multipart children; for message/rfc822, the embedded message's body.
+    /// What was wrong with the charset of `text`, if anything.
+    pub charset_report: Option<CharsetReport>,
+    /// The first malformed byte of the transfer encoding, if any.
+    pub transfer_error: Option<TransferError>,
+    /// mail-parser flagged this part (`is_encoding_problem`): bad transfer
+    /// encoding, missing closing boundary, or an unparseable embedded message.
+    pub parser_problem: bool,
+    /// Delimiter facts, for multipart/* content types.
+    pub multipart: Option<MultipartInfo>,
+    /// Children: the parts of a multipart; for message/rfc822, the embedded
+    /// message's root.
     pub children: Vec<Part>,
-    /// For message/rfc822: the embedded message's headers.
-    pub embedded: Option<Embedded>,
-    /// The 1-based line of the part's header, its body, and the line after
-    /// it, in the top-level raw message (`None` inside an encoded message).
-    pub lines: Option<(usize, usize, usize)>,
-    /// Octet offsets of header, body and end in the top-level raw message.
-    pub offsets: Option<(usize, usize, usize)>,
-    /// mail-parser reported trouble decoding this part.
-    pub encoding_problem: bool,
+    /// For message/rfc822 (and message/global): the embedded message's header.
+    pub embedded: Option<Box<EmbeddedMessage>>,
+    /// Children were left out because of [`ParseOptions`] limits.
+    pub truncated: bool,
+    /// Lines of the part's header section, up to and including the blank line.
+    pub header_lines: Option<LineSpan>,
+    /// Lines of the part's body (`None` when empty or not in the raw message).
+    pub body_lines: Option<LineSpan>,
+    /// Byte offsets in the raw message (`None` inside a transfer-encoded
+    /// embedded message).
+    pub span: Option<ByteSpan>,
 }
 
 impl Part {
-    /// A multipart (or an embedded message with a body).
+    /// `true` for multipart/* content types.
     #[must_use]
     pub fn is_multipart(&self) -> bool {
         self.content_type.starts_with("multipart/")
     }
 
-    /// A leaf that is text.
+    /// `true` for message/rfc822 and message/global (RFC 2046 §5.2.1, RFC 6532 §3.5).
     #[must_use]
-    pub fn is_text(&self) -> bool {
-        self.content_type.starts_with("text/")
+    pub fn is_message(&self) -> bool {
+        matches!(
+            self.content_type.as_str(),
+            "message/rfc822" | "message/global"
+        )
     }
 
-    /// A Content-Type parameter.
+    /// `true` when Content-Disposition says `attachment` (RFC 2183 §2.2).
     #[must_use]
-    pub fn param(&self, name: &str) -> Option<&str> {
-        self.params.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    pub fn is_attachment(&self) -> bool {
+        self.disposition.as_deref() == Some("attachment")
     }
 
-    /// A header of this part.
+    /// The first header field named `name` (case-insensitive).
     #[must_use]
     pub fn header(&self, name: &str) -> Option<&Header> {
-        self.headers.iter().find(|h| h.name.eq_ignore_ascii_case(name))
+        self.headers.iter().find(|h| h.is(name))
+    }
+
+    /// A Content-Type parameter by (lower-case) name.
+    #[must_use]
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// This part and all its descendants, in tree order.
+    #[must_use]
+    pub fn descendants(&self) -> Parts<'_> {
+        Parts { stack: vec![self] }
+    }
+}
+
+/// Pre-order iterator over a part tree.
+#[derive(Debug, Clone)]
+pub struct Parts<'a> {
+    stack: Vec<&'a Part>,
+}
+
+impl<'a> Iterator for Parts<'a> {
+    type Item = &'a Part;
+
+    fn next(&mut self) -> Option<&'a Part> {
+        let part = self.stack.pop()?;
+        self.stack.extend(part.children.iter().rev());
+        Some(part)
+    }
+}
+
+/// One mailbox of an address field (RFC 5322 §3.4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Addr {
+    /// The display name, decoded.
+    pub name: Option<String>,
+    /// The addr-spec, as mail-parser read it.
+    pub address: Option<String>,
+    /// The name of the group (RFC 5322 §3.4 `group`) this mailbox belongs to.
+    pub group: Option<String>,
+}
+
+/// A date-time as written in a Date field (RFC 5322 §3.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DateTime {
+    /// Year.
+    pub year: u16,
+    /// Month, 1–12.
+    pub month: u8,
+    /// Day of the month, 1–31.
+    pub day: u8,
+    /// Hour, 0–23.
+    pub hour: u8,
+    /// Minute, 0–59.
+    pub minute: u8,
+    /// Second, 0–60.
+    pub second: u8,
+    /// Offset from UTC in minutes (`+0200` is 120).
+    pub offset_minutes: i16,
+}
+
+impl DateTime {
+    fn to_mail_parser(self) -> mail_parser::DateTime {
+        let offset = self.offset_minutes.unsigned_abs();
+        mail_parser::DateTime {
+            year: self.year,
+            month: self.month,
+            day: self.day,
+            hour: self.hour,
+            minute: self.minute,
+            second: self.second,
+            tz_before_gmt: self.offset_minutes < 0,
+            tz_hour: u8::try_from(offset / 60).unwrap_or(0),
+            tz_minute: u8::try_from(offset % 60).unwrap_or(0),
+        }
+    }
+
+    fn from_mail_parser(dt: &mail_parser::DateTime) -> Option<Self> {
+        if !dt.is_valid() {
+            return None;
+        }
+        let offset = i16::from(dt.tz_hour) * 60 + i16::from(dt.tz_minute);
+        Some(Self {
+            year: dt.year,
+            month: dt.month,
+            day: dt.day,
+            hour: dt.hour,
+            minute: dt.minute,
+            second: dt.second,
+            offset_minutes: if dt.tz_before_gmt { -offset } else { offset },
+        })
+    }
+
+    /// RFC 3339 form, e.g. `2024-05-01T12:00:00+02:00`.
+    #[must_use]
+    pub fn to_rfc3339(self) -> String {
+        self.to_mail_parser().to_rfc3339()
+    }
+
+    /// Seconds since the Unix epoch.
+    #[must_use]
+    pub fn timestamp(self) -> i64 {
+        self.to_mail_parser().to_timestamp()
     }
 }
 
 /// A parsed message.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ParsedMessage {
-    /// Top-level header fields, in order.
+    /// The message's header fields, in order (the same as `root.headers`).
     pub headers: Vec<Header>,
-    /// The body tree.
+    /// The MIME tree.
     pub root: Part,
-    /// What the parser found wrong (limits, unreadable input).
+    /// Findings of the parser itself: `not-a-message`, `depth-limit`,
+    /// `part-limit`, `header-limit`.
     pub diagnostics: Vec<Diagnostic>,
-    /// From, as read.
-    pub from: Vec<Addr>,
-    /// Sender.
-    pub sender: Vec<Addr>,
-    /// To.
-    pub to: Vec<Addr>,
-    /// Cc.
-    pub cc: Vec<Addr>,
-    /// Bcc.
-    pub bcc: Vec<Addr>,
-    /// Reply-To.
-    pub reply_to: Vec<Addr>,
+    /// Input size in bytes.
+    pub size: usize,
+    /// The input started with a UTF-8 byte order mark (stripped before parsing).
+    pub bom: bool,
+    /// The mbox `From ` envelope line the input started with (stripped), without `From `.
+    pub envelope_from: Option<String>,
+    /// Lines of only white space before the header section, skipped (RFC 5322
+    /// §2.1 has the header start at the first line; mail-parser would end the
+    /// header at such a line and find no field).
+    pub skipped_blank_lines: usize,
+    /// Number of parts in the tree.
+    pub part_count: usize,
 }
 
 impl ParsedMessage {
-    /// The first header called `name`.
+    /// The first header field named `name` (case-insensitive).
     #[must_use]
     pub fn header(&self, name: &str) -> Option<&Header> {
-        self.headers.iter().find(|h| h.name.eq_ignore_ascii_case(name))
+        self.headers.iter().find(|h| h.is(name))
     }
 
-    /// The decoded Subject.
+    /// All header fields named `name`, in order.
+    pub fn headers_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Header> + 'a {
+        self.headers.iter().filter(move |h| h.is(name))
+    }
+
+    /// The decoded Subject (RFC 5322 §3.6.5).
     #[must_use]
     pub fn subject(&self) -> Option<&str> {
         self.header("subject").map(|h| h.value.as_str())
     }
 
-    /// The Date, as written.
+    /// Mailboxes of From (RFC 5322 §3.6.2).
     #[must_use]
-    pub fn date(&self) -> Option<&str> {
-        self.header("date").map(|h| h.value.as_str())
+    pub fn from(&self) -> Vec<Addr> {
+        self.addresses("from")
     }
 
-    /// The Message-ID without angle brackets.
+    /// Mailboxes of To (RFC 5322 §3.6.3).
     #[must_use]
-    pub fn message_id(&self) -> Option<&str> {
-        self.header("message-id").map(|h| h.value.trim().trim_start_matches('<').trim_end_matches('>'))
+    pub fn to(&self) -> Vec<Addr> {
+        self.addresses("to")
     }
 
-    /// Every node of the tree, in document order.
+    /// Mailboxes of Cc (RFC 5322 §3.6.3).
     #[must_use]
-    pub fn parts(&self) -> Vec<&Part> {
-        let mut out = Vec::new();
-        let mut stack = vec![&self.root];
-        while let Some(p) = stack.pop() {
-            out.push(p);
-            stack.extend(p.children.iter().rev());
+    pub fn cc(&self) -> Vec<Addr> {
+        self.addresses("cc")
+    }
+
+    /// Mailboxes of Bcc (RFC 5322 §3.6.3).
+    #[must_use]
+    pub fn bcc(&self) -> Vec<Addr> {
+        self.addresses("bcc")
+    }
+
+    /// Mailboxes of Reply-To (RFC 5322 §3.6.2).
+    #[must_use]
+    pub fn reply_to(&self) -> Vec<Addr> {
+        self.addresses("reply-to")
+    }
+
+    /// Mailboxes of Sender (RFC 5322 §3.6.2).
+    #[must_use]
+    pub fn sender(&self) -> Vec<Addr> {
+        self.addresses("sender")
+    }
+
+    /// Mailboxes of every field named `name`, group members flattened with
+    /// the group name recorded.
+    #[must_use]
+    pub fn addresses(&self, name: &str) -> Vec<Addr> {
+        self.headers_named(name)
+            .flat_map(build::parse_addresses)
+            .collect()
+    }
+
+    /// The first Date field, when mail-parser can read a valid date from it.
+    #[must_use]
+    pub fn date(&self) -> Option<DateTime> {
+        let header = self.header("date")?;
+        let bytes = build::field_for_reparse(header);
+        match mail_parser::parsers::MessageStream::new(&bytes).parse_date() {
+            mail_parser::HeaderValue::DateTime(dt) => DateTime::from_mail_parser(&dt),
+            _ => None,
         }
-        out
     }
 
-    /// The part at `path`.
+    /// The first Message-ID, without angle brackets (RFC 5322 §3.6.4).
     #[must_use]
-    pub fn part(&self, path: &str) -> Option<&Part> {
-        self.parts().into_iter().find(|p| p.path == path)
+    pub fn message_id(&self) -> Option<String> {
+        build::parse_first_id(self.header("message-id")?)
     }
 
-    /// The leaves, in document order.
-    #[must_use]
-    pub fn leaves(&self) -> Vec<&Part> {
-        self.parts().into_iter().filter(|p| p.children.is_empty() && !p.is_multipart()).collect()
-    }
-
-    /// The main text part: the first text/plain leaf that is not an
-    /// attachment, outside embedded messages.
+    /// The main text/plain leaf: the first one in tree order that is not an
+    /// attachment and not inside an embedded message.
     #[must_use]
     pub fn text_body(&self) -> Option<&Part> {
         self.main_leaf("text/plain")
     }
 
-    /// The main HTML part.
+    /// The main text/html leaf, chosen like [`ParsedMessage::text_body`].
     #[must_use]
     pub fn html_body(&self) -> Option<&Part> {
         self.main_leaf("text/html")
     }
 
-    fn main_leaf(&self, ct: &str) -> Option<&Part> {
+    fn main_leaf(&self, content_type: &str) -> Option<&Part> {
         let mut stack = vec![&self.root];
-        while let Some(p) = stack.pop() {
-            if p.embedded.is_some() {
-                continue;
+        while let Some(part) = stack.pop() {
+            if part.children.is_empty() {
+                if part.content_type == content_type && !part.is_attachment() {
+                    return Some(part);
+                }
+            } else if !part.is_message() {
+                stack.extend(part.children.iter().rev());
             }
-            if p.content_type == ct && p.disposition.as_deref() != Some("attachment") && p.filename.is_none() {
-                return Some(p);
-            }
-            stack.extend(p.children.iter().rev());
         }
         None
     }
+
+    /// Every part in tree order, the root first.
+    #[must_use]
+    pub fn parts(&self) -> Parts<'_> {
+        self.root.descendants()
+    }
+
+    /// The part with IMAP path `path`.
+    #[must_use]
+    pub fn part(&self, path: &str) -> Option<&Part> {
+        self.parts().find(|p| p.path == path)
+    }
 }
 
-/// Parses with the default limits.
+/// Parses a message with the default [`ParseOptions`].
 #[must_use]
 pub fn parse(bytes: &[u8]) -> ParsedMessage {
     parse_with(bytes, &ParseOptions::new())
 }
 
-/// Offsets of line starts, to turn an octet offset into a line number.
-struct Lines(Vec<usize>);
-
-impl Lines {
-    fn new(raw: &[u8]) -> Self {
-        let mut v = vec![0];
-        v.extend(memchr::memchr_iter(b'\n', raw).map(|i| i + 1));
-        Self(v)
-    }
-
-    /// The 1-based line holding octet `offset`.
-    fn line(&self, offset: usize) -> usize {
-        match self.0.binary_search(&offset) {
-            Ok(i) => i + 1,
-            Err(i) => i,
-        }
-    }
-}
-
-/// Parses `bytes`, never panicking, in time linear in the input (for the
-/// parts read).
+/// Parses a message with the given limits. Never panics; never fails (input
+/// that is not a message gives a `not-a-message` diagnostic); time and memory
+/// are linear in the input.
 #[must_use]
-pub fn parse_with(bytes: &[u8], opts: &ParseOptions) -> ParsedMessage {
-    // mail-parser has debug assertions that some inputs trip (in debug
-    // builds only): a panic there becomes a diagnostic, never ours.
-    let parsed = std::panic::catch_unwind(|| MessageParser::default().parse(bytes));
-    let Ok(parsed) = parsed else {
-        return ParsedMessage {
-            diagnostics: vec![Diagnostic::new(Code::NotAMessage, "the parser (mail-parser) failed on this input")],
-            root: Part { path: "1".into(), content_type: "text/plain".into(), ..Part::default() },
-            ..ParsedMessage::default()
-        };
-    };
-    let Some(message) = parsed else {
-        return ParsedMessage {
-            diagnostics: vec![Diagnostic::new(Code::NotAMessage, "no header field could be read")],
-            root: Part { path: "1".into(), content_type: "text/plain".into(), ..Part::default() },
-            ..ParsedMessage::default()
-        };
-    };
-    let lines = Lines::new(bytes);
-    let mut out = ParsedMessage::default();
-    let Some(root) = message.parts.first() else {
-        out.diagnostics.push(Diagnostic::new(Code::NotAMessage, "no part could be read"));
-        return out;
-    };
-    let header_end = usize::try_from(root.offset_body).unwrap_or(0);
-    if header_end > opts.max_header_bytes {
-        out.diagnostics.push(
-            Diagnostic::new(Code::HeaderLimit, format!("the header block is {header_end} octets; the limit is {}", opts.max_header_bytes))
-                .at_line(1),
-        );
-    }
-    out.headers = headers(root, &message.raw_message, Some((&lines, 0)));
-    if out.headers.is_empty() {
-        out.diagnostics.push(Diagnostic::new(Code::NotAMessage, "no header field could be read").at_line(1));
-    }
-    for (list, name) in [
-        (&mut out.from, HeaderName::From),
-        (&mut out.sender, HeaderName::Sender),
-        (&mut out.to, HeaderName::To),
-        (&mut out.cc, HeaderName::Cc),
-        (&mut out.bcc, HeaderName::Bcc),
-        (&mut out.reply_to, HeaderName::ReplyTo),
-    ] {
-        *list = root.headers.iter().filter(|h| h.name == name).flat_map(|h| addresses(&h.value)).collect();
-    }
-    let mut diags = Vec::new();
-    out.root = tree(&message, Some((&lines, 0)), opts, &mut diags);
-    out.diagnostics.extend(diags);
-    out
-}
-
-/// Line numbers for a message: the index and the octet offset of the
-/// message inside the top-level raw bytes.
-type LineBase<'l> = Option<(&'l Lines, usize)>;
-
-fn headers(part: &MessagePart<'_>, raw: &[u8], base: LineBase<'_>) -> Vec<Header> {
-    part.headers
-        .iter()
-        .map(|h| {
-            let start = usize::try_from(h.offset_start).unwrap_or(0);
-            let end = usize::try_from(h.offset_end).unwrap_or(0);
-            let field = usize::try_from(h.offset_field).unwrap_or(0);
-            let mut raw_value = raw.get(start..end.max(start)).unwrap_or_default();
-            while let [rest @ .., b'\r' | b'\n'] = raw_value {
-                raw_value = rest;
-            }
-            let name = match &h.name {
-                HeaderName::Other(n) => n.to_string(),
-                known => raw
-                    .get(field..start)
-                    .and_then(|n| std::str::from_utf8(n).ok())
-                    .map(|n| n.trim_end_matches(':').trim().to_owned())
-                    .filter(|n| !n.is_empty())
-                    .unwrap_or_else(|| known.as_str().to_owned()),
-            };
-            // mail-parser keeps unknown fields raw (encoded words not
-            // decoded): read them as unstructured text (RFC 2047 §5(1)).
-            let value = match (&h.name, &h.value) {
-                (HeaderName::Other(_), HeaderValue::Text(_) | HeaderValue::Empty) => {
-                    let mut field_bytes = raw_value.to_vec();
-                    field_bytes.extend_from_slice(b"\r\n");
-                    match mail_parser::parsers::MessageStream::new(&field_bytes).parse_unstructured() {
-                        HeaderValue::Text(t) => t.to_string(),
-                        _ => String::new(),
-                    }
-                }
-                _ => display_value(&h.value, raw_value),
-            };
-            Header { name, raw: raw_value.to_vec(), value, line: base.map(|(l, off)| l.line(off + field)) }
-        })
-        .collect()
-}
-
-/// A header value as text: what a reader sees.
-fn display_value(v: &HeaderValue<'_>, raw: &[u8]) -> String {
-    match v {
-        HeaderValue::Text(t) => t.to_string(),
-        HeaderValue::TextList(l) => l.iter().map(|s| format!("<{s}>")).collect::<Vec<_>>().join(" "),
-        HeaderValue::Address(_) => addresses(v)
-            .iter()
-            .map(|a| {
-                let addr = a.address.as_deref().unwrap_or_default();
-                let who = match a.name.as_deref() {
-                    Some(n) if !n.is_empty() => format!("{n} <{addr}>"),
-                    _ => addr.to_owned(),
-                };
-                match &a.group {
-                    Some(g) => format!("{g}: {who}"),
-                    None => who,
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-        HeaderValue::DateTime(d) => d.to_rfc822(),
-        HeaderValue::ContentType(ct) => {
-            let mut s = ct.ctype().to_owned();
-            if let Some(sub) = ct.subtype() {
-                s.push('/');
-                s.push_str(sub);
-            }
-            for a in ct.attributes().unwrap_or_default() {
-                s.push_str(&format!("; {}={}", a.name, a.value));
-            }
-            s
-        }
-        HeaderValue::Received(_) | HeaderValue::Empty => unfold(raw),
-    }
-}
-
-fn unfold(raw: &[u8]) -> String {
-    let s = String::from_utf8_lossy(raw);
-    s.replace("\r\n", "").replace('\n', "").trim().to_owned()
-}
-
-fn addresses(v: &HeaderValue<'_>) -> Vec<Addr> {
-    let s = |c: &Option<Cow<'_, str>>| c.as_ref().map(ToString::to_string);
-    match v {
-        HeaderValue::Address(Address::List(list)) => {
-            list.iter().map(|a| Addr { name: s(&a.name), address: s(&a.address), group: None }).collect()
-        }
-        HeaderValue::Address(Address::Group(groups)) => groups
-            .iter()
-            .flat_map(|g| {
-                let name = s(&g.name);
-                g.addresses.iter().map(move |a| Addr { name: s(&a.name), address: s(&a.address), group: name.clone() })
-            })
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// One unit of work of the tree conversion.
-struct Work<'m, 'x> {
-    msg: &'m mail_parser::Message<'x>,
-    id: usize,
-    path: String,
-    depth: usize,
-    parent: Option<usize>,
-    /// The multipart subtype of the parent (for the digest default).
-    parent_subtype: String,
-    /// The parent's boundary: a part's octets end at its next delimiter.
-    parent_boundary: Option<String>,
-    base: Option<usize>,
-}
-
-fn tree(message: &mail_parser::Message<'_>, base: LineBase<'_>, opts: &ParseOptions, diags: &mut Vec<Diagnostic>) -> Part {
-    let lines = base.map(|(l, _)| l);
-    let mut arena: Vec<(Option<Part>, Option<usize>)> = Vec::new();
-    let root_path = if message.parts.first().is_some_and(|p| matches!(p.body, PartType::Multipart(_))) {
-        "TEXT".to_owned()
-    } else {
-        "1".to_owned()
-    };
-    let mut stack = vec![Work { msg: message, id: 0, path: root_path, depth: 0, parent: None, parent_subtype: String::new(), parent_boundary: None, base: base.map(|(_, o)| o) }];
-    let mut depth_reported = false;
-    let mut count = 0;
-    while let Some(w) = stack.pop() {
-        let Some(mp) = w.msg.parts.get(w.id) else { continue };
-        count += 1;
-        if count > opts.max_parts {
-            diags.push(Diagnostic::new(Code::PartLimit, format!("more than {} parts; the rest was not read", opts.max_parts)));
-            break;
-        }
-        let mut part = convert(mp, &w, lines);
-        let index = arena.len();
-        match &mp.body {
-            PartType::Multipart(ids) => {
-                if w.depth + 1 > opts.max_depth {
-                    if !depth_reported {
-                        diags.push(
-                            Diagnostic::new(Code::DepthLimit, format!("parts nested deeper than {} levels were not read", opts.max_depth))
-                                .at_part(w.path.clone()),
-                        );
-                        depth_reported = true;
-                    }
-                } else {
-                    let prefix = child_prefix(&w.path);
-                    let subtype = part.content_type.trim_start_matches("multipart/").to_owned();
-                    let boundary = part.param("boundary").map(str::to_owned);
-                    for (i, id) in ids.iter().enumerate().rev() {
-                        stack.push(Work {
-                            msg: w.msg,
-                            id: usize::try_from(*id).unwrap_or(usize::MAX),
-                            path: format!("{prefix}{}", i + 1),
-                            depth: w.depth + 1,
-                            parent: Some(index),
-                            parent_subtype: subtype.clone(),
-                            parent_boundary: boundary.clone(),
-                            base: w.base,
-                        });
-                    }
-                }
-            }
-            PartType::Message(inner) => {
-                let inner_base = if part.transfer_encoding.as_deref().is_none_or(|e| matches!(e, "7bit" | "8bit" | "binary")) {
-                    w.base.map(|b| b + usize::try_from(mp.offset_body).unwrap_or(0))
-                } else {
-                    None
-                };
-                if let Some(first) = inner.parts.first() {
-                    part.embedded = Some(Embedded { headers: headers(first, &inner.raw_message, lines.zip(inner_base)) });
-                }
-                if w.depth + 1 > opts.max_depth {
-                    if !depth_reported {
-                        diags.push(
-                            Diagnostic::new(Code::DepthLimit, format!("parts nested deeper than {} levels were not read", opts.max_depth))
-                                .at_part(w.path.clone()),
-                        );
-                        depth_reported = true;
-                    }
-                } else {
-                    let multipart = inner.parts.first().is_some_and(|p| matches!(p.body, PartType::Multipart(_)));
-                    stack.push(Work {
-                        msg: inner,
-                        id: 0,
-                        path: if multipart { format!("{}.TEXT", w.path) } else { format!("{}.1", w.path) },
-                        depth: w.depth + 1,
-                        parent: Some(index),
-                        parent_subtype: String::new(),
-                        parent_boundary: None,
-                        base: inner_base,
-                    });
-                }
-            }
-            _ => {}
-        }
-        arena.push((Some(part), w.parent));
-    }
-    assemble(arena)
-}
-
-/// Children of `TEXT` are `1`, `2`; of `2.TEXT` are `2.1`; of `2` are `2.1`.
-fn child_prefix(path: &str) -> String {
-    match path.strip_suffix("TEXT") {
-        Some(p) => p.to_owned(),
-        None => format!("{path}."),
-    }
-}
-
-/// Moves every node into its parent, children in document order, without
-/// recursion.
-fn assemble(mut arena: Vec<(Option<Part>, Option<usize>)>) -> Part {
-    for i in (1..arena.len()).rev() {
-        let (node, parent) = match arena.get_mut(i) {
-            Some((n, p)) => (n.take(), *p),
-            None => continue,
-        };
-        if let (Some(node), Some(p)) = (node, parent)
-            && let Some((Some(parent), _)) = arena.get_mut(p)
-        {
-            parent.children.push(node);
-        }
-    }
-    let mut root = arena.into_iter().next().and_then(|(n, _)| n).unwrap_or_default();
-    // Children were pushed last-first: put them in document order.
-    let mut stack = vec![&mut root];
-    while let Some(p) = stack.pop() {
-        p.children.reverse();
-        stack.extend(p.children.iter_mut());
-    }
-    root
-}
-
-fn convert(mp: &MessagePart<'_>, w: &Work<'_, '_>, lines: Option<&Lines>) -> Part {
-    let raw = &w.msg.raw_message;
-    let ct = mp.content_type();
-    let content_type = match ct {
-        Some(c) => match c.subtype() {
-            Some(sub) => format!("{}/{}", c.ctype(), sub).to_ascii_lowercase(),
-            None => c.ctype().to_ascii_lowercase(),
-        },
-        // RFC 2045 §5.2; RFC 2046 §5.1.5 for digests.
-        None if w.parent_subtype == "digest" => "message/rfc822".to_owned(),
-        None => "text/plain".to_owned(),
-    };
-    let params: Vec<(String, String)> = ct
-        .and_then(|c| c.attributes())
-        .unwrap_or_default()
-        .iter()
-        .map(|a| (a.name.to_ascii_lowercase(), a.value.to_string()))
-        .collect();
-    let charset = params.iter().find(|(n, _)| n == "charset").map(|(_, v)| v.clone());
-    let (hb, bb, mut eb) = (
-        usize::try_from(mp.offset_header).unwrap_or(0),
-        usize::try_from(mp.offset_body).unwrap_or(0),
-        usize::try_from(mp.offset_end).unwrap_or(0),
-    );
-    // mail-parser's end offset of an embedded message it could not read
-    // runs to the end of the message: a part ends at its parent's next
-    // delimiter line (RFC 2046 §5.1.1: the CRLF before it belongs to it).
-    if let Some(b) = &w.parent_boundary
-        && let Some(body) = raw.get(bb..eb.max(bb))
-        && let Some(at) = memchr::memmem::find(body, format!("\n--{b}").as_bytes())
-    {
-        let cut = if at > 0 && body.get(at - 1) == Some(&b'\r') { at - 1 } else { at };
-        eb = bb + cut;
-    }
-    let transfer_encoding = mp.content_transfer_encoding().map(|e| e.trim().to_ascii_lowercase());
-    let (body, text) = match &mp.body {
-        PartType::Text(t) | PartType::Html(t) => {
-            let raw_body = raw.get(bb..eb.max(bb)).unwrap_or_default();
-            (transfer_decode(raw_body, transfer_encoding.as_deref()), Some(t.to_string()))
-        }
-        PartType::Binary(b) | PartType::InlineBinary(b) => (b.to_vec(), None),
-        // The part's own octets: mail-parser's nested raw_message of a
-        // top-level message/rfc822 body spans more than the part.
-        PartType::Message(_) => (transfer_decode(raw.get(bb..eb.max(bb)).unwrap_or_default(), transfer_encoding.as_deref()), None),
-        PartType::Multipart(_) => (Vec::new(), None),
-    };
-    let base = w.base;
-    Part {
-        path: w.path.clone(),
-        content_type,
-        charset,
-        transfer_encoding,
-        disposition: mp.content_disposition().map(|d| d.ctype().to_ascii_lowercase()),
-        filename: mp.attachment_name().map(str::to_owned),
-        content_id: mp.content_id().map(|c| c.trim().trim_start_matches('<').trim_end_matches('>').to_owned()),
-        headers: headers(mp, raw, lines.zip(base)),
-        body,
-        text,
-        params,
-        children: Vec::new(),
-        embedded: None,
-        lines: lines.zip(base).map(|(l, o)| (l.line(o + hb), l.line(o + bb), l.line(o + eb))),
-        offsets: base.map(|o| (o + hb, o + bb, o + eb)),
-        encoding_problem: mp.is_encoding_problem,
-    }
-}
-
-/// The octets of a body after its transfer encoding is undone (RFC 2045 §6),
-/// with mail-parser's own decoders; unknown encodings are left as they are.
-#[must_use]
-pub fn transfer_decode(raw: &[u8], encoding: Option<&str>) -> Vec<u8> {
-    match encoding {
-        Some("base64") => mail_parser::decoders::base64::base64_decode(raw).unwrap_or_else(|| raw.to_vec()),
-        Some("quoted-printable") => {
-            mail_parser::decoders::quoted_printable::quoted_printable_decode(raw).unwrap_or_else(|| raw.to_vec())
-        }
-        _ => raw.to_vec(),
-    }
+pub fn parse_with(bytes: &[u8], options: &ParseOptions) -> ParsedMessage {
+    build::parse_message(bytes, options)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const NESTED: &[u8] = b"From: a@example.com\r\nTo: b@example.com\r\nSubject: =?UTF-8?B?5a2j5bqm5oql5ZGK?=\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"o\"\r\n\r\n--o\r\nContent-Type: multipart/alternative; boundary=\"i\"\r\n\r\n--i\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nplain\r\n--i\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\nPGI+aDwvYj4=\r\n--i--\r\n\r\n--o\r\nContent-Type: message/rfc822\r\n\r\nFrom: c@example.com\r\nSubject: inner\r\nContent-Type: multipart/mixed; boundary=\"x\"\r\n\r\n--x\r\nContent-Type: text/plain\r\n\r\none\r\n--x\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename*=UTF-8''%E6%8A%A5.bin\r\n\r\nxyz\r\n--x--\r\n\r\n--o--\r\n";
-
-    #[test]
-    fn paths_follow_imap() {
-        let m = parse(NESTED);
-        let paths: Vec<(&str, &str)> = m.parts().iter().map(|p| (p.path.as_str(), p.content_type.as_str())).collect();
-        assert_eq!(
-            paths,
-            [
-                ("TEXT", "multipart/mixed"),
-                ("1", "multipart/alternative"),
-                ("1.1", "text/plain"),
-                ("1.2", "text/html"),
-                ("2", "message/rfc822"),
-                ("2.TEXT", "multipart/mixed"),
-                ("2.1", "text/plain"),
-                ("2.2", "application/octet-stream"),
-            ]
-        );
-        assert_eq!(m.subject(), Some("季度报告"));
-        assert_eq!(m.part("1.2").unwrap().body, b"<b>h</b>");
-        assert_eq!(m.part("2.2").unwrap().filename.as_deref(), Some("报.bin"));
-        let embedded = m.part("2").unwrap().embedded.as_ref().unwrap();
-        assert!(embedded.headers.iter().any(|h| h.name == "Subject" && h.value == "inner"));
-        assert_eq!(m.text_body().unwrap().text.as_deref(), Some("plain"));
-    }
-
-    #[test]
-    fn a_single_part_message_is_part_1() {
-        let m = parse(b"Subject: x\r\n\r\nbody");
-        assert_eq!(m.root.path, "1");
-        assert_eq!(m.root.content_type, "text/plain");
-    }
-
-    #[test]
-    fn header_lines_and_raw_values() {
-        let m = parse(NESTED);
-        let s = m.header("subject").unwrap();
-        assert_eq!(s.line, Some(3));
-        assert_eq!(s.raw, b" =?UTF-8?B?5a2j5bqm5oql5ZGK?=");
-        // The part header starts on the line after its delimiter.
-        assert_eq!(m.part("1.1").unwrap().lines.map(|l| l.0), Some(11));
-    }
-
-    #[test]
-    fn garbage_is_not_a_message() {
-        for input in [&b""[..], b"\0\0\0", b"\r\n\r\n"] {
-            let m = parse(input);
-            assert!(m.diagnostics.iter().any(|d| d.code == Code::NotAMessage) || !m.headers.is_empty(), "{input:?}");
-        }
-    }
-
-    fn nested(depth: usize) -> Vec<u8> {
-        let mut s = String::from("From: a@example.com\r\nMIME-Version: 1.0\r\n");
-        for i in 0..depth {
-            s.push_str(&format!("Content-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\n"));
-        }
-        s.push_str("Content-Type: text/plain\r\n\r\ndeep\r\n");
-        for i in (0..depth).rev() {
-            s.push_str(&format!("--b{i}--\r\n"));
-        }
-        s.into_bytes()
-    }
-
-    #[test]
-    fn deep_nesting_is_cut_with_a_diagnostic() {
-        let m = parse(&nested(10_000));
-        assert!(m.diagnostics.iter().any(|d| d.code == Code::DepthLimit));
-        let mut depth = 0;
-        let mut p = &m.root;
-        while let Some(c) = p.children.first() {
-            depth += 1;
-            p = c;
-        }
-        assert!(depth <= 64, "{depth}");
-    }
-
-    #[test]
-    fn many_parts_are_cut_with_a_diagnostic() {
-        let mut s = String::from("From: a@example.com\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n");
-        for _ in 0..100_000 {
-            s.push_str("--b\r\n\r\nx\r\n");
-        }
-        s.push_str("--b--\r\n");
-        let m = parse(s.as_bytes());
-        assert!(m.diagnostics.iter().any(|d| d.code == Code::PartLimit));
-        assert!(m.parts().len() <= 10_000);
-    }
-}
+mod tests;
