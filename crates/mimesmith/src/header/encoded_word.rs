@@ -599,13 +599,20 @@ pub(crate) fn phrase_form(name: &str, smtputf8: bool) -> PhraseForm {
     // quoted string, never folded inside (RFC 5322 §3.2.4 would allow it).
     if name.len() <= MAX_ATOM_PHRASE && name.split(' ').all(|w| w.chars().all(|c| is_atext(c, smtputf8))) {
         PhraseForm::Atoms
-    } else if name.len() > MAX_LITERAL_WORD {
+    } else if quoted_len(name) > MAX_LITERAL_WORD {
+        // Escapes count: a name of quotes doubles in length when quoted.
         PhraseForm::Encoded
     } else if name.chars().all(|c| c == ' ' || c.is_ascii_graphic() || (smtputf8 && !c.is_ascii() && !c.is_control())) {
         PhraseForm::Quoted
     } else {
         PhraseForm::Encoded
     }
+}
+
+/// The length of `name` as a quoted-string: quotes, and a backslash before
+/// each `"` and `\` (RFC 5322 §3.2.4).
+fn quoted_len(name: &str) -> usize {
+    name.len() + 2 + name.bytes().filter(|b| matches!(b, b'"' | b'\\')).count()
 }
 
 /// Writes a display name (a phrase, RFC 5322 §3.2.5), its first token
@@ -626,8 +633,7 @@ pub(crate) fn write_phrase(
         }
         PhraseForm::Quoted => {
             // One token: never folded inside (see MAX_ATOM_PHRASE).
-            let escaped = name.bytes().filter(|b| matches!(b, b'"' | b'\\')).count();
-            f.push_with_trailing(ws, name.len() + escaped + 2, trailing, |out| {
+            f.push_with_trailing(ws, quoted_len(name), trailing, |out| {
                 out.push(b'"');
                 for b in name.bytes() {
                     if matches!(b, b'"' | b'\\') {
