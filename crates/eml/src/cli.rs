@@ -5,6 +5,9 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 /// Inspect, lint, repair and compose email messages.
+///
+/// Every FILE may be `-` to read standard input. Exit status: 0 clean (or
+/// warnings only), 1 errors found, 2 unusable input or usage.
 #[derive(Debug, Parser)]
 #[command(name = "eml", version, about, long_about = None, after_help = EXAMPLES)]
 pub struct Cli {
@@ -15,12 +18,93 @@ pub struct Cli {
 
 const EXAMPLES: &str = "\
 Examples:
-  eml compose testdata/golden/chinese-subject.spec.json -o out.eml
-  eml compose spec.json | sendmail -t";
+  eml lint message.eml              which rules the message breaks, and why
+  eml headers message.eml           every header, raw and decoded
+  eml tree --json message.eml       the MIME tree for machines
+  eml show message.eml              the text, with the charset repaired
+  eml extract message.eml -d out/   attachments with their real names
+  eml fix message.eml -o fixed.eml  a repaired copy
+  eml compose spec.json -o out.eml  build a message from JSON";
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The MIME tree: part paths, types, charsets, encodings, names, sizes.
+    #[command(after_help = "Example:\n  eml tree message.eml\n  eml tree --json message.eml | jq '.children[].filename'")]
+    Tree {
+        /// The message (`-` reads stdin).
+        file: PathBuf,
+        /// A nested JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every header field in order, raw and decoded (repaired when garbled).
+    #[command(after_help = "Example:\n  eml headers message.eml\n  eml headers --part 2 message.eml   the headers of part 2")]
+    Headers {
+        /// The message (`-` reads stdin).
+        file: PathBuf,
+        /// `{"headers": [{"name", "raw", "value"}]}` instead of text.
+        #[arg(long)]
+        json: bool,
+        /// The header of this part (IMAP path, e.g. `2` or `1.2`) instead of the message's.
+        #[arg(long)]
+        part: Option<String>,
+    },
+    /// Check messages against the rules; exit 1 when there is an error.
+    #[command(after_help = LINT_HELP)]
+    Lint {
+        /// The messages (`-` reads stdin).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// One JSON object per file: `{"file", "diagnostics": [...]}`.
+        #[arg(long)]
+        json: bool,
+        /// Do not report this code (repeatable).
+        #[arg(long, value_name = "CODE")]
+        allow: Vec<String>,
+        /// Report this code as an error (repeatable).
+        #[arg(long, value_name = "CODE")]
+        deny: Vec<String>,
+    },
+    /// The decoded text of the main text part (or of --part), as UTF-8.
+    #[command(after_help = "The declared charset is checked against the bytes and repaired when wrong;\nan HTML-only message is shown as text.\n\nExample:\n  eml show message.eml\n  eml show --part 1.2 message.eml")]
+    Show {
+        /// The message (`-` reads stdin).
+        file: PathBuf,
+        /// The part to show (IMAP path).
+        #[arg(long)]
+        part: Option<String>,
+        /// `{"path", "text", "from_html", "declared_charset", "decoded_as"}` instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write attachments and inline parts to a folder, with their decoded names.
+    #[command(after_help = "Names are made safe: nothing is ever written outside DIR (no `../`, absolute\npaths, NUL or reserved Windows names); duplicates get a suffix; existing files\nare kept unless --force.\n\nExample:\n  eml extract message.eml -d attachments/")]
+    Extract {
+        /// The message (`-` reads stdin).
+        file: PathBuf,
+        /// The folder to write into (created if missing).
+        #[arg(short = 'd', long = "dir", value_name = "DIR")]
+        dir: PathBuf,
+        /// Overwrite files that already exist.
+        #[arg(long)]
+        force: bool,
+        /// List what was written as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rebuild the message correctly: text re-encoded in UTF-8, headers and file names encoded properly.
+    #[command(after_help = "Text is decoded with the repaired charsets and written as UTF-8; binary parts\nkeep their bytes; the structure is kept. What changed is reported on stderr.\n\nExample:\n  eml fix garbled.eml -o fixed.eml && eml lint fixed.eml")]
+    Fix {
+        /// The message (`-` reads stdin).
+        file: PathBuf,
+        /// Write the repaired message here instead of stdout.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Seed for boundaries and generated ids (reproducible output).
+        #[arg(long)]
+        seed: Option<u64>,
+    },
     /// Build a message from a JSON spec and write it to stdout (or -o FILE).
     #[command(after_help = COMPOSE_HELP)]
     Compose {
@@ -31,6 +115,19 @@ pub enum Command {
         output: Option<PathBuf>,
     },
 }
+
+const LINT_HELP: &str = "\
+Codes: missing-from missing-date missing-message-id missing-mime-version bare-lf
+  line-too-long header-line-long raw-8bit-header charset-missing charset-mismatch
+  unknown-charset encoded-word-split-char encoded-word-too-long encoded-word-invalid
+  encoded-word-in-quotes mojibake base64-invalid qp-invalid multipart-unterminated
+  boundary-missing cid-missing cid-unused html-without-text filename-unencoded
+Exit status: 0 clean or warnings only, 1 an error in some file, 2 a file unusable.
+
+Examples:
+  eml lint message.eml
+  eml lint --json *.eml > report.jsonl
+  eml lint --deny header-line-long --allow missing-message-id out.eml";
 
 const COMPOSE_HELP: &str = r#"Spec (only "from" and one recipient are required):
   { "from": MAILBOX, "sender": MAILBOX, "to": [ADDRESS], "cc": [ADDRESS], "bcc": [ADDRESS],

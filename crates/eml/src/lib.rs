@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod fix;
 
 use std::ffi::OsString;
 use std::io::Write;

@@ -12,6 +12,8 @@
 //!   and mojibake repair;
 //! - [`diag`]: the [`Diagnostic`] every check reports;
 //! - [`invariants`]: the byte-level rules of mimesmith's output;
+//! - [`lint`]: the rules for anyone's mail (what `eml lint` reports), and
+//!   [`html`] to show HTML as text;
 //! - [`model`] and [`roundtrip`]: what a spec asks for, against what is read;
 //! - `strategy` (feature `strategies`): proptest strategies for the builder's inputs;
 //! - `fuzzing` (feature `fuzzing`): the properties the fuzz targets check.
@@ -30,7 +32,9 @@ pub mod charset;
 pub mod diag;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
+pub mod html;
 pub mod invariants;
+pub mod lint;
 pub mod model;
 pub mod parse;
 pub mod roundtrip;

@@ -115,6 +115,49 @@ fn split_params(raw: &[u8]) -> Vec<RawParam> {
     params
 }
 
+/// How one parameter is written, for lint rules about the form rather than
+/// the value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParamForm {
+    /// Attribute name, lower-cased, without any `*N`/`*` suffix.
+    pub name: String,
+    /// Written as an RFC 2231 extended value (`name*` or `name*N*`).
+    pub extended: bool,
+    /// Written in RFC 2231 sections (`name*N`).
+    pub section: Option<u32>,
+    /// The value as written (unquoted, escapes removed).
+    pub value: Vec<u8>,
+}
+
+impl ParamForm {
+    /// The value holds raw 8-bit bytes.
+    #[must_use]
+    pub fn has_8bit(&self) -> bool {
+        self.value.iter().any(|&b| b >= 0x80)
+    }
+
+    /// The value holds something that looks like an RFC 2047 encoded word.
+    #[must_use]
+    pub fn has_encoded_word(&self) -> bool {
+        memchr::memmem::find(&self.value, b"=?").is_some()
+    }
+}
+
+/// Every parameter of a raw Content-Type / Content-Disposition field body,
+/// in order, as written.
+#[must_use]
+pub fn param_forms(raw: &[u8]) -> Vec<ParamForm> {
+    split_params(raw)
+        .into_iter()
+        .map(|p| ParamForm {
+            name: p.name,
+            extended: p.extended,
+            section: p.section,
+            value: p.value,
+        })
+        .collect()
+}
+
 /// Skips a (possibly nested) comment starting at `start` (`(`); returns the index after it.
 fn skip_comment(bytes: &[u8], start: usize) -> usize {
     let mut depth = 0usize;

@@ -39,6 +39,10 @@ pub struct EncodedWord {
     pub split_char: bool,
     /// The word sits inside a quoted string (between unescaped `"`).
     pub in_quotes: bool,
+    /// The payload decodes, but its bytes are not valid in the word's charset
+    /// even when joined with its neighbours (RFC 2047 §2: the text MUST be in
+    /// the named charset).
+    pub undecodable: bool,
 }
 
 /// A field body decoded to text.
@@ -193,6 +197,7 @@ pub fn decode_field(raw: &[u8], hint: Option<&'static Encoding>) -> DecodedField
                     valid,
                     split_char: false,
                     in_quotes,
+                    undecodable: false,
                 });
                 match decoded {
                     Some((bytes, _)) if known => {
@@ -286,14 +291,13 @@ pub fn decode_field(raw: &[u8], hint: Option<&'static Encoding>) -> DecodedField
                 let (joined, joined_errors) = decode_charset(&bytes, &charset)
                     .unwrap_or_else(|| (String::from_utf8_lossy(&bytes).into_owned(), true));
                 value.push_str(&joined);
-                if !joined_errors {
-                    mark_split_chars(
-                        &mut words,
-                        &word_bytes,
-                        first_word..first_word + count,
-                        &charset,
-                    );
-                }
+                mark_split_chars(
+                    &mut words,
+                    &word_bytes,
+                    first_word..first_word + count,
+                    &charset,
+                    joined_errors,
+                );
             }
         }
     }
@@ -304,19 +308,25 @@ pub fn decode_field(raw: &[u8], hint: Option<&'static Encoding>) -> DecodedField
     }
 }
 
-/// For a run of words joined into one charset decode that decodes cleanly:
-/// the words that do not decode on their own split a character (RFC 2047 §5(3)).
+/// For a run of words joined into one charset decode: when the run decodes
+/// cleanly, the words that do not decode on their own split a character
+/// (RFC 2047 §5(3)); when it does not, those words are undecodable.
 fn mark_split_chars(
     words: &mut [EncodedWord],
     word_bytes: &[Option<Vec<u8>>],
     run: Range<usize>,
     charset: &str,
+    joined_errors: bool,
 ) {
     for index in run {
         if let (Some(word), Some(Some(bytes))) = (words.get_mut(index), word_bytes.get(index))
             && let Some((_, errors)) = decode_charset(bytes, charset)
         {
-            word.split_char = errors;
+            if joined_errors {
+                word.undecodable = errors;
+            } else {
+                word.split_char = errors;
+            }
         }
     }
 }

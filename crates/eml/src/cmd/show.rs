@@ -1,0 +1,67 @@
+//! `eml show [--part PATH] [--json] FILE`: the decoded text.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use serde_json::json;
+
+use mimesmith_verify::lint::main_text;
+use mimesmith_verify::parse;
+
+use super::{print, print_json, printable, read_input};
+use crate::{CliError, EXIT_OK};
+
+/// Prints the main text (or the text of `part`) of the message in `file`.
+///
+/// # Errors
+/// [`CliError::Usage`] when the file cannot be read, has no text, or the
+/// part does not exist or is not text.
+pub fn run(file: &Path, part: Option<&str>, json: bool) -> Result<u8, CliError> {
+    let raw = read_input(file)?;
+    let parsed = parse(&raw);
+    let (path, text, from_html) = match part {
+        Some(path) => {
+            let p = parsed
+                .part(path)
+                .ok_or_else(|| CliError::Usage(format!("no part {path:?}; `eml tree` lists the parts")))?;
+            let text = p.text.clone().ok_or_else(|| {
+                CliError::Usage(format!(
+                    "part {path} is {}, not text; `eml extract` writes it to a file",
+                    p.content_type
+                ))
+            })?;
+            (p.path.clone(), text, false)
+        }
+        None => {
+            let main = main_text(&parsed).ok_or_else(|| {
+                CliError::Usage("the message has no text/plain or text/html body; `eml tree` shows what it has".to_owned())
+            })?;
+            (main.path, main.text, main.from_html)
+        }
+    };
+    let report = parsed.part(&path).and_then(|p| p.charset_report.as_ref());
+    if json {
+        let p = parsed.part(&path);
+        print_json(
+            &json!({
+                "path": path,
+                "text": text,
+                "from_html": from_html,
+                "declared_charset": p.and_then(|p| p.charset.clone()),
+                "decoded_as": report.map(|r| r.decoded_as),
+                "repairs": report.map(|r| r.diagnostics(Some(&path), None)).unwrap_or_default(),
+            }),
+            true,
+        )?;
+        return Ok(EXIT_OK);
+    }
+    if let Some(r) = report {
+        for d in r.diagnostics(Some(&path), None) {
+            eprintln!("eml: note: {d}; shown as repaired");
+        }
+    }
+    // On a terminal, control characters in the text are shown escaped so the
+    // message cannot drive the terminal.
+    if std::io::stdout().is_terminal() { print(&printable(&text))? } else { print(&text)? }
+    Ok(EXIT_OK)
+}

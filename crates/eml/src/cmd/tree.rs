@@ -1,0 +1,110 @@
+//! `eml tree [--json] FILE`: the MIME tree.
+
+use std::path::Path;
+
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use mimesmith_verify::{Part, parse};
+
+use super::{Style, print, print_json, printable, read_input};
+use crate::{CliError, EXIT_OK, EXIT_USAGE};
+
+/// Prints the tree of the message in `file`.
+///
+/// # Errors
+/// [`CliError::Usage`] when the file cannot be read.
+pub fn run(file: &Path, json: bool, style: Style) -> Result<u8, CliError> {
+    let raw = read_input(file)?;
+    let parsed = parse(&raw);
+    let unusable = parsed.diagnostics.iter().any(|d| d.code == mimesmith_verify::Code::NotAMessage);
+    if json {
+        print_json(&node_json(&parsed.root), true)?;
+    } else {
+        let mut out = String::new();
+        node_text(&parsed.root, "", "", &mut out, style);
+        for d in &parsed.diagnostics {
+            out.push_str(&format!("{}\n", style.severity(d.severity, &d.to_string())));
+        }
+        print(&out)?;
+    }
+    Ok(if unusable { EXIT_USAGE } else { EXIT_OK })
+}
+
+/// A part as the JSON node `eml tree --json` prints: `path`, `content_type`,
+/// `charset`, `transfer_encoding`, `disposition`, `filename`, `content_id`,
+/// `size` and `sha256` of the decoded bytes (`null` for multiparts), and
+/// `children` (multiparts, and message/rfc822 parts: the embedded message).
+#[must_use]
+pub fn node_json(part: &Part) -> Value {
+    let leafish = !part.is_multipart();
+    let mut v = json!({
+        "path": part.path,
+        "content_type": part.content_type,
+        "charset": part.charset,
+        "transfer_encoding": part.transfer_encoding,
+        "disposition": part.disposition,
+        "filename": part.filename,
+        "content_id": part.content_id,
+        "size": leafish.then_some(part.body.len()),
+        "sha256": leafish.then(|| sha256_hex(&part.body)),
+    });
+    if (part.is_multipart() || !part.children.is_empty())
+        && let Some(obj) = v.as_object_mut()
+    {
+        obj.insert("children".to_owned(), Value::Array(part.children.iter().map(node_json).collect()));
+    }
+    v
+}
+
+/// Lower-case hex SHA-256.
+#[must_use]
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn human_size(n: usize) -> String {
+    #[allow(clippy::cast_precision_loss)]
+    let f = n as f64;
+    if n < 1024 {
+        format!("{n} B")
+    } else if n < 1024 * 1024 {
+        format!("{:.1} KiB", f / 1024.0)
+    } else {
+        format!("{:.1} MiB", f / (1024.0 * 1024.0))
+    }
+}
+
+fn node_text(part: &Part, prefix: &str, child_prefix: &str, out: &mut String, style: Style) {
+    let path = if part.path.is_empty() { "(root)" } else { part.path.as_str() };
+    let mut line = format!("{prefix}{} {}", style.accent(path), style.bold(&part.content_type));
+    if let Some(c) = &part.charset {
+        line.push_str(&format!("; charset={}", printable(c)));
+    }
+    if let Some(r) = &part.charset_report {
+        line.push_str(&style.dim(&format!(" (read as {})", r.decoded_as)));
+    }
+    if let Some(t) = part.transfer_encoding.as_deref().filter(|t| !t.is_empty() && !part.is_multipart()) {
+        line.push_str(&format!("  {t}"));
+    }
+    if let Some(d) = &part.disposition {
+        line.push_str(&format!("  {}", printable(d)));
+    }
+    if let Some(f) = &part.filename {
+        line.push_str(&format!("  {:?}", f));
+    }
+    if let Some(id) = &part.content_id {
+        line.push_str(&format!("  <{}>", printable(id)));
+    }
+    if !part.is_multipart() {
+        line.push_str(&style.dim(&format!("  {}", human_size(part.body.len()))));
+    }
+    out.push_str(&line);
+    out.push('\n');
+    let n = part.children.len();
+    for (i, c) in part.children.iter().enumerate() {
+        let last = i + 1 == n;
+        let (p, cp) = if last { ("└─ ", "   ") } else { ("├─ ", "│  ") };
+        node_text(c, &format!("{child_prefix}{p}"), &format!("{child_prefix}{cp}"), out, style);
+    }
+}
