@@ -350,8 +350,9 @@ pub fn transfer_roundtrip(data: &[u8]) -> Result<(), Violation> {
     Ok(())
 }
 
-/// `parse_no_panic`: any bytes go through the parser and the invariant
-/// checker without a panic (libFuzzer's timeout bounds the time).
+/// `parse_no_panic`: any bytes go through the parser, the invariant
+/// checker, the lint rules, header repair and the main-text view (HTML to
+/// text included) without a panic (libFuzzer's timeout bounds the time).
 ///
 /// # Errors
 /// Never: a panic is the failure.
@@ -359,6 +360,14 @@ pub fn parse_no_panic(data: &[u8]) -> Result<(), Violation> {
     let parsed = parse(data);
     let _ = parsed.parts().count();
     let _ = check(data, InvariantOptions::default());
+    let _ = crate::lint::lint_parsed(data, &parsed);
+    for h in &parsed.headers {
+        let _ = crate::lint::repaired_header_value(h);
+    }
+    let _ = crate::lint::main_text(&parsed);
+    if let Ok(text) = std::str::from_utf8(data) {
+        let _ = crate::html::to_text(text);
+    }
     Ok(())
 }
 
