@@ -55,6 +55,11 @@ pub use message::{Envelope, IntoAddress, IntoMailbox, MAX_DEPTH, Message, Messag
 pub use part::{Body, MultiPart, Part, SinglePart, clean_filename};
 pub use write::FormatOptions;
 
+/// The README's Rust example compiles and runs (`cargo test --doc`).
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
+
 #[cfg(test)]
 mod size_report {
     #[test]
