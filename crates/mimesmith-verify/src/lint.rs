@@ -185,24 +185,19 @@ fn lines(raw: &[u8]) -> Vec<Line> {
     out
 }
 
-/// For each line number, the header section it belongs to (part path) and the
-/// field that starts at or before it.
-fn header_line_owner<'a>(parsed: &'a ParsedMessage, line: usize) -> Option<(Option<&'a str>, &'a Header)> {
-    let mut best: Option<(Option<&str>, &Header)> = None;
-    for (part, headers) in header_sections(parsed) {
-        for h in headers {
-            if h.offset.is_none() || h.line > line {
-                continue;
-            }
-            if best.is_none_or(|(_, b)| h.line > b.line) {
-                best = Some((part, h));
-            }
-        }
-    }
-    best
+/// Every header field with a place in the raw message, sorted by line, with
+/// the part path of its section: to find the field a line belongs to by
+/// binary search (a hostile message may have many fields and many lines).
+fn fields_by_line(parsed: &ParsedMessage) -> Vec<(usize, Option<&str>, &Header)> {
+    let mut fields: Vec<(usize, Option<&str>, &Header)> = header_sections(parsed)
+        .flat_map(|(part, headers)| headers.iter().filter(|h| h.offset.is_some()).map(move |h| (h.line, part, h)))
+        .collect();
+    fields.sort_by_key(|&(line, _, _)| line);
+    fields
 }
 
-/// Lines that belong to a header section, as sorted `first..=last` spans.
+/// Lines that belong to a header section, as `first..=last` spans sorted by
+/// `first` (header sections do not overlap).
 fn header_spans(parsed: &ParsedMessage) -> Vec<(usize, usize)> {
     let mut spans: Vec<(usize, usize)> = parsed
         .parts()
@@ -213,6 +208,14 @@ fn header_spans(parsed: &ParsedMessage) -> Vec<(usize, usize)> {
     }
     spans.sort_unstable();
     spans
+}
+
+/// `n` lies in one of the sorted spans.
+fn in_spans(spans: &[(usize, usize)], n: usize) -> bool {
+    let i = spans.partition_point(|&(first, _)| first <= n);
+    // The span starting last at or before `n`, and the one before it (the
+    // top header section and the root part's may share a start).
+    spans.get(..i).unwrap_or_default().iter().rev().take(2).any(|&(a, b)| (a..=b).contains(&n))
 }
 
 fn line_rules(raw: &[u8], parsed: &ParsedMessage, out: &mut Vec<Diagnostic>) {
@@ -254,13 +257,15 @@ fn line_rules(raw: &[u8], parsed: &ParsedMessage, out: &mut Vec<Diagnostic>) {
         );
     }
     let spans = header_spans(parsed);
-    let in_header = |n: usize| spans.iter().any(|&(a, b)| (a..=b).contains(&n));
+    let fields = fields_by_line(parsed);
     let mut reported: HashSet<(Option<&str>, usize)> = HashSet::new();
     for l in &all {
-        if l.len <= SOFT_LIMIT || l.len > HARD_LIMIT || !in_header(l.number) {
+        if l.len <= SOFT_LIMIT || l.len > HARD_LIMIT || !in_spans(&spans, l.number) {
             continue;
         }
-        let Some((part, h)) = header_line_owner(parsed, l.number) else { continue };
+        // The field starting last at or before this line.
+        let at = fields.partition_point(|&(line, _, _)| line <= l.number);
+        let Some(&(_, part, h)) = at.checked_sub(1).and_then(|i| fields.get(i)) else { continue };
         if !reported.insert((part, h.line)) {
             continue;
         }
