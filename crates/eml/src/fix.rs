@@ -3,8 +3,9 @@
 //! What the rebuild keeps and what it changes:
 //! - **Structure**: every multipart keeps its subtype, its parameters (but
 //!   the boundary, which the builder chooses so it cannot collide) and its
-//!   children in order; message/rfc822 parts are fixed recursively (kept as
-//!   they are when that fails).
+//!   children in order; message/rfc822 parts that lint without an error are
+//!   kept byte for byte, others are fixed recursively (kept as they are when
+//!   that fails).
 //! - **Text parts** (text/*): decoded with the repaired charset
 //!   (`mimesmith_verify::charset::decode_text`: a wrong or missing label,
 //!   mojibake) and written as UTF-8 with the transfer encoding the builder
@@ -22,7 +23,10 @@
 //!   `undisclosed-recipients:;` (RFC 5322 §3.4); an HTML-only body gets a
 //!   text/plain alternative made from the HTML; an inline image that the
 //!   HTML refers to by file name (`cid:logo.png`) but that has no matching
-//!   Content-ID gets that Content-ID; a multipart whose boundary never
+//!   Content-ID gets that Content-ID; when the HTML refers to exactly one
+//!   `cid:` that no part carries and exactly one image carries a Content-ID
+//!   nothing refers to (a template renamed one of them), the image takes the
+//!   referred Content-ID; a multipart whose boundary never
 //!   occurs becomes one text part holding its body.
 //!
 //! Every change that is not a pure re-encoding is listed in
@@ -277,15 +281,41 @@ fn html_cids(root: &Part) -> HashSet<String> {
     out
 }
 
+/// The one image whose Content-ID nothing refers to, and the one `cid:` the
+/// HTML refers to that no part carries, when there is exactly one of each:
+/// (the image's path, the referred Content-ID).
+fn lone_cid_rename(root: &Part, cids: &HashSet<String>) -> Option<(String, String)> {
+    let mut carried = HashSet::new();
+    let mut unreferenced = Vec::new();
+    let mut stack = vec![root];
+    while let Some(p) = stack.pop() {
+        if p.is_multipart() {
+            stack.extend(&p.children);
+        } else if let Some(id) = &p.content_id {
+            carried.insert(id.as_str());
+            if p.content_type.starts_with("image/") && !cids.contains(id) {
+                unreferenced.push(p.path.clone());
+            }
+        }
+    }
+    let missing: Vec<&String> = cids.iter().filter(|c| !carried.contains(c.as_str())).collect();
+    match (missing.as_slice(), unreferenced.as_slice()) {
+        ([cid], [path]) => Some((path.clone(), (*cid).clone())),
+        _ => None,
+    }
+}
+
 fn body<'p>(parsed: &'p ParsedMessage, part: &'p Part, seed: Option<u64>, depth: usize, notes: &mut Vec<String>) -> Result<mimesmith::Part<'p>, FixError> {
     let cids = html_cids(&parsed.root);
     let main_html = parsed.html_body().map(|p| p.path.clone());
     let has_text = parsed.text_body().is_some();
-    convert(part, &Ctx { cids: &cids, main_html: main_html.as_deref(), has_text, seed, depth }, notes)
+    let rename = lone_cid_rename(&parsed.root, &cids);
+    convert(part, &Ctx { cids: &cids, rename: rename.as_ref(), main_html: main_html.as_deref(), has_text, seed, depth }, notes)
 }
 
 struct Ctx<'c> {
     cids: &'c HashSet<String>,
+    rename: Option<&'c (String, String)>,
     main_html: Option<&'c str>,
     has_text: bool,
     seed: Option<u64>,
@@ -356,7 +386,10 @@ fn display(path: &str) -> &str {
 fn leaf<'p>(part: &'p Part, ctx: &Ctx<'_>, notes: &mut Vec<String>) -> Result<SinglePart<'p>, FixError> {
     let ct = content_type(part, notes);
     let mut single = if part.is_message() {
-        let bytes = if ctx.depth < MAX_FIX_DEPTH {
+        let clean = !mimesmith_verify::lint::has_errors(&mimesmith_verify::lint::lint(&part.body).diagnostics);
+        let bytes = if clean || ctx.depth >= MAX_FIX_DEPTH {
+            part.body.clone()
+        } else {
             match fix_at(&part.body, ctx.seed, ctx.depth + 1) {
                 Ok(f) => f.bytes,
                 Err(e) => {
@@ -364,8 +397,6 @@ fn leaf<'p>(part: &'p Part, ctx: &Ctx<'_>, notes: &mut Vec<String>) -> Result<Si
                     part.body.clone()
                 }
             }
-        } else {
-            part.body.clone()
         };
         SinglePart::message(bytes)
     } else if let (true, Some(text)) = (ct.is_text(), &part.text) {
@@ -390,6 +421,16 @@ fn leaf<'p>(part: &'p Part, ctx: &Ctx<'_>, notes: &mut Vec<String>) -> Result<Si
     {
         notes.push(format!("part {}: the HTML refers to cid:{name}; the part was given that Content-ID", display(&part.path)));
         cid = Some(name.clone());
+    }
+    if let Some((path, referred)) = ctx.rename
+        && *path == part.path
+    {
+        notes.push(format!(
+            "part {}: no part carried cid:{referred}, which the HTML refers to, and nothing referred to this image's \
+             Content-ID; the image was given cid:{referred}",
+            display(&part.path)
+        ));
+        cid = Some(referred.clone());
     }
     if let Some(id) = cid {
         match ContentId::new(&id) {

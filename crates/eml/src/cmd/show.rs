@@ -62,6 +62,17 @@ pub fn run(file: &Path, part: Option<&str>, json: bool) -> Result<u8, CliError> 
     }
     // On a terminal, control characters in the text are shown escaped so the
     // message cannot drive the terminal.
-    if std::io::stdout().is_terminal() { print(&printable(&text))? } else { print(&text)? }
+    // The text is printed exactly as decoded when piped; on a terminal a
+    // final line break is added if the text has none (the CRLF before a
+    // boundary belongs to the boundary, RFC 2046 §5.1.1, so most parts end
+    // without one) so the prompt does not land after it.
+    if std::io::stdout().is_terminal() {
+        print(&printable(&text))?;
+        if !text.ends_with('\n') {
+            print("\n")?;
+        }
+    } else {
+        print(&text)?;
+    }
     Ok(EXIT_OK)
 }

@@ -279,6 +279,21 @@ x"
     assert!(parse(b"Date: yesterday\r\n\r\n").date().is_none());
 }
 
+/// Found in testdata/garbled/signup-notice-gbk: `某某网` alone was read as
+/// EUC-JP (`蝶蝶利`); the header block as a whole is plainly GBK.
+#[test]
+fn a_short_raw_field_takes_the_charset_of_the_whole_header_block() {
+    let mut raw = b"From: ".to_vec();
+    raw.extend_from_slice(&encoding_rs::GBK.encode("某某网").0);
+    raw.extend_from_slice(b" <noreply@example.cn>\r\nSubject: ");
+    raw.extend_from_slice(&encoding_rs::GBK.encode("欢迎注册某某网").0);
+    raw.extend_from_slice(b"\r\nContent-Type: text/html\r\n\r\n<p>hi</p>\r\n");
+    let msg = parse(&raw);
+    assert_eq!(msg.from()[0].name.as_deref(), Some("某某网"));
+    assert_eq!(msg.header("from").unwrap().raw_charset, Some("GBK"));
+    assert_eq!(msg.subject(), Some("欢迎注册某某网"));
+}
+
 #[test]
 fn raw_gbk_headers_use_the_body_charset() {
     let mut raw = b"From: a@example.com\r\nSubject: ".to_vec();
