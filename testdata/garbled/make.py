@@ -446,6 +446,44 @@ case(
     text="欢迎注册！\n\n您的验证码是 384920，十分钟内有效。\n",
 )
 
+php_body = "张先生：\r\n\r\n您好！附件是十一月的对账单，请查收。如有疑问请回复本邮件。\r\n\r\n财务部"
+php_name = "十一月对账单.pdf"
+case(
+    "php-notice-gbk",
+    hdrs(
+        "From: 财务部 <billing@example.cn>",
+        "To: zhang@example.com",
+        "Subject: 十一月对账单",
+        "Date: " + DATE,
+        "Message-ID: <php.1@example.cn>",
+        "MIME-Version: 1.0",
+        'Content-Type: multipart/mixed; boundary="b1"',
+    )
+    .decode()
+    .encode("gbk")
+    + b"\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+    + php_body.encode("gbk")
+    + b"\r\n--b1\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n"
+    + b'Content-Disposition: attachment; filename="'
+    + php_name.encode("gbk")
+    + b'"\r\n\r\n'
+    + b64(PDF).encode()
+    + b"--b1--\r\n",
+    "A notice from a PHP script on a GBK server: raw GBK subject and sender name, a body "
+    "declared UTF-8 but written in GBK, a raw GBK attachment name. Gmail and Outlook show "
+    "mojibake in all three places.",
+    [
+        ("raw-8bit-header", E, {"message_contains": "From"}),
+        ("raw-8bit-header", E, {"message_contains": "Subject"}),
+        ("charset-mismatch", E, {"part": "1", "message_contains": "GBK"}),
+        ("raw-8bit-header", E, {"part": "2", "message_contains": "Content-Disposition"}),
+        ("filename-unencoded", E, {"part": "2"}),
+    ],
+    headers={"From": "财务部 <billing@example.cn>", "Subject": "十一月对账单"},
+    text=php_body,
+    binary_parts=["2"],
+)
+
 # ---------------------------------------------------------------- clean messages
 case(
     "clean-plain-ascii",

@@ -59,13 +59,13 @@ fn code_severity(d: &Value) -> (String, String) {
 
 /// Non-text leaves of a `tree --json` node: (sha256, filename).
 fn binary_leaves(node: &Value, out: &mut Vec<(String, Option<String>, String)>) {
-    if let Some(children) = node["children"].as_array() {
-        if node["content_type"].as_str().is_some_and(|t| t.starts_with("multipart/")) {
-            for c in children {
-                binary_leaves(c, out);
-            }
-            return;
+    if let Some(children) = node["children"].as_array()
+        && node["content_type"].as_str().is_some_and(|t| t.starts_with("multipart/"))
+    {
+        for c in children {
+            binary_leaves(c, out);
         }
+        return;
     }
     let ct = node["content_type"].as_str().unwrap_or_default();
     if !ct.starts_with("text/") && !ct.starts_with("multipart/") {

@@ -313,14 +313,18 @@ fn header_rules(h: &Header, part: Option<&str>, out: &mut Vec<Diagnostic>) {
             .with_suggestion("encode it as RFC 2047 encoded words (=?UTF-8?B?…?=)")));
         } else {
             let detected = h.raw_charset.unwrap_or_else(|| charset::detect(&h.raw).encoding.name());
+            // Parameters are encoded by RFC 2231 §4, not by encoded words
+            // (RFC 2047 §5: not inside a quoted string or a parameter).
+            let how = if is_param_field(&h.name) {
+                "encode its parameters as RFC 2231 (name*=UTF-8''…)"
+            } else {
+                "encode it as RFC 2047 encoded words"
+            };
             out.push(at(Diagnostic::new(
                 Code::Raw8bitHeader,
                 format!("{} holds raw 8-bit bytes in {detected}, which readers show as garbage", h.name),
             )
-            .with_suggestion(format!(
-                "encode it as RFC 2047 encoded words; it reads as {:?}",
-                h.value
-            ))));
+            .with_suggestion(format!("{how}; it reads as {:?}", h.value))));
         }
     }
     if !is_param_field(&h.name) {
@@ -485,11 +489,22 @@ fn filename_rules(part: &Part, out: &mut Vec<Diagnostic>) {
             .with_suggestion("add an RFC 2047 name=\"=?UTF-8?B?…?=\" beside filename*"),
         );
     } else if !extended && plain.iter().any(|f| f.has_8bit()) && !in_quotes {
-        out.push(
-            Diagnostic::new(Code::FilenameUnencoded, format!("the file name {filename:?} is raw 8-bit bytes, not encoded"))
-                .at(path, line)
-                .with_suggestion("write filename*=UTF-8''… (RFC 2231) and an RFC 2047 name="),
-        );
+        // Raw UTF-8 is what RFC 6532 allows under SMTPUTF8 and what most
+        // readers guess: a warning. Raw bytes in any other charset are read
+        // as mojibake by every reader that does not guess the same charset:
+        // an error (RFC 2183 §2.3 and RFC 2231 §4 want the name encoded).
+        let utf8 = plain.iter().filter(|f| f.has_8bit()).all(|f| std::str::from_utf8(&f.value).is_ok());
+        let d = Diagnostic::new(
+            Code::FilenameUnencoded,
+            if utf8 {
+                format!("the file name {filename:?} is raw UTF-8, not encoded")
+            } else {
+                format!("the file name {filename:?} is raw 8-bit bytes in a legacy charset, not encoded; most readers show garbage")
+            },
+        )
+        .at(path, line)
+        .with_suggestion("write filename*=UTF-8''… (RFC 2231) and an RFC 2047 name=");
+        out.push(if utf8 { d.with_severity(Severity::Warning) } else { d.with_severity(Severity::Error) });
     }
 }
 
@@ -734,6 +749,16 @@ mod tests {
         let got = codes(raw.as_bytes());
         assert!(got.contains(&(Code::FilenameUnencoded, Severity::Warning)), "{got:?}");
         assert!(got.contains(&(Code::Raw8bitHeader, Severity::Warning)), "{got:?}");
+        // The same name in raw GBK: garbage for most readers, an error.
+        let gbk = part("; filename=\"NAME\"", "");
+        let (name, _, _) = encoding_rs::GBK.encode("报告.pdf");
+        let i = gbk.find("NAME").unwrap();
+        let mut bytes = gbk.as_bytes()[..i].to_vec();
+        bytes.extend_from_slice(&name);
+        bytes.extend_from_slice(&gbk.as_bytes()[i + 4..]);
+        let got = codes(&bytes);
+        assert!(got.contains(&(Code::FilenameUnencoded, Severity::Error)), "{got:?}");
+        assert!(got.contains(&(Code::Raw8bitHeader, Severity::Error)), "{got:?}");
     }
 
     #[test]

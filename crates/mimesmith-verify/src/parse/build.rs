@@ -230,18 +230,25 @@ fn body_charset_hint(msg: &Message<'_>) -> Option<&'static Encoding> {
     })
 }
 
-/// With no charset declared anywhere, the charset of the raw 8-bit octets of
-/// the top-level header block as a whole. One field alone is often too short
-/// to tell (`某某网` in GBK is six octets that read as EUC-JP just as well);
-/// the sender wrote every field with the same software, so the whole block is
-/// the better evidence. `None` when the block is ASCII or UTF-8.
-fn header_block_hint(msg: &Message<'_>, bytes: &[u8]) -> Option<&'static Encoding> {
-    let root = msg.parts.first()?;
-    let block = bytes.get(root.offset_header as usize..(root.offset_body as usize).min(bytes.len()))?;
+/// The charset raw 8-bit octets in header fields are read with: the first
+/// charset a part declares when the top-level header block decodes in it
+/// without error, else the charset of the block's octets as a whole. One
+/// field alone is often too short to tell (`某某网` in GBK is six octets that
+/// read as EUC-JP just as well); the sender wrote every field with the same
+/// software, so the whole block is the better evidence.
+fn header_block_hint(msg: &Message<'_>, bytes: &[u8], declared: Option<&'static Encoding>) -> Option<&'static Encoding> {
+    let block = msg
+        .parts
+        .first()
+        .and_then(|root| bytes.get(root.offset_header as usize..(root.offset_body as usize).min(bytes.len())))
+        .unwrap_or_default();
     if block.is_ascii() || std::str::from_utf8(block).is_ok() {
-        return None;
+        return declared;
     }
-    Some(charset::detect(block).encoding)
+    match declared {
+        Some(enc) if !enc.decode_without_bom_handling(block).1 => Some(enc),
+        _ => Some(charset::detect(block).encoding),
+    }
 }
 
 pub(super) fn parse_message(input: &[u8], options: &ParseOptions) -> ParsedMessage {
@@ -404,7 +411,7 @@ impl Builder {
             }
             Some(msg) => {
                 if self.hint.is_none() {
-                    self.hint = body_charset_hint(&msg).or_else(|| header_block_hint(&msg, bytes));
+                    self.hint = header_block_hint(&msg, bytes, body_charset_hint(&msg));
                 }
                 let source = Source {
                     original: bytes,
