@@ -489,10 +489,9 @@ fn filename_rules(part: &Part, out: &mut Vec<Diagnostic>) {
             .with_suggestion("add an RFC 2047 name=\"=?UTF-8?B?…?=\" beside filename*"),
         );
     } else if !extended && plain.iter().any(|f| f.has_8bit()) && !in_quotes {
-        // Raw UTF-8 is what RFC 6532 allows under SMTPUTF8 and what most
-        // readers guess: a warning. Raw bytes in any other charset are read
-        // as mojibake by every reader that does not guess the same charset:
-        // an error (RFC 2183 §2.3 and RFC 2231 §4 want the name encoded).
+        // A warning either way (RFC 2183 §2.3 and RFC 2231 §4 want the
+        // name encoded); raw bytes in a legacy charset are also an error
+        // through raw-8bit-header, which names the charset.
         let utf8 = plain.iter().filter(|f| f.has_8bit()).all(|f| std::str::from_utf8(&f.value).is_ok());
         let d = Diagnostic::new(
             Code::FilenameUnencoded,
@@ -504,7 +503,7 @@ fn filename_rules(part: &Part, out: &mut Vec<Diagnostic>) {
         )
         .at(path, line)
         .with_suggestion("write filename*=UTF-8''… (RFC 2231) and an RFC 2047 name=");
-        out.push(if utf8 { d.with_severity(Severity::Warning) } else { d.with_severity(Severity::Error) });
+        out.push(d.with_severity(Severity::Warning));
     }
 }
 
@@ -757,7 +756,7 @@ mod tests {
         bytes.extend_from_slice(&name);
         bytes.extend_from_slice(&gbk.as_bytes()[i + 4..]);
         let got = codes(&bytes);
-        assert!(got.contains(&(Code::FilenameUnencoded, Severity::Error)), "{got:?}");
+        assert!(got.contains(&(Code::FilenameUnencoded, Severity::Warning)), "{got:?}");
         assert!(got.contains(&(Code::Raw8bitHeader, Severity::Error)), "{got:?}");
     }
 
