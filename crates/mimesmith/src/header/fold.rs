@@ -55,7 +55,11 @@ impl<'o> Folder<'o> {
             self.out.extend_from_slice(b"\r\n");
             self.col = 0;
         }
-        self.out.extend_from_slice(ws);
+        // Nearly always one space: a push, not a call to copy one octet.
+        match ws {
+            &[c] => self.out.push(c),
+            _ => self.out.extend_from_slice(ws),
+        }
         let before = self.out.len();
         write(self.out);
         debug_assert_eq!(self.out.len() - before, len, "push_with: announced length differs");
