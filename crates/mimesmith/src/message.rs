@@ -19,6 +19,7 @@ use crate::header::message_id::{ContentId, MessageId};
 use crate::header::{HeaderName, sanitize_cow, sanitize_line_breaks};
 use crate::part::{Body, MultiPart, Part, SinglePart};
 use crate::random::LazyRng;
+use smallvec::SmallVec;
 use crate::write::FormatOptions;
 
 /// The deepest part tree written; deeper trees are refused (parsers stop
@@ -104,30 +105,74 @@ pub struct Envelope {
 ///
 /// The fields live behind one `Box`, so that the chained calls move a
 /// pointer rather than the whole builder.
+///
+/// [`MessageBuilder::build`] turns that same `Box` into the [`Message`],
+/// so building allocates nothing for the message itself and moves no
+/// header lists.
 #[derive(Debug, Default)]
 pub struct MessageBuilder<'a>(Box<Fields<'a>>);
 
-#[derive(Debug, Default)]
-struct Fields<'a> {
-    from: Vec<Mailbox>,
-    sender: Option<Mailbox>,
-    reply_to: Vec<Address>,
-    to: Vec<Address>,
-    cc: Vec<Address>,
-    bcc: Vec<Address>,
-    subject: Option<Cow<'a, str>>,
-    date: Option<DateTime>,
-    message_id: Option<MessageId>,
-    in_reply_to: Vec<MessageId>,
-    references: Vec<MessageId>,
-    headers: Vec<(HeaderName, String)>,
+/// A single From or To address is the common case: kept inline.
+pub(crate) type Mailboxes = SmallVec<[Mailbox; 1]>;
+/// See [`Mailboxes`].
+pub(crate) type Addresses1 = SmallVec<[Address; 1]>;
+
+/// The builder's fields, and after `build` the message's: the top-level
+/// header fields, validated, and the prepared body.
+#[derive(Default)]
+pub(crate) struct Fields<'a> {
+    pub(crate) from: Mailboxes,
+    pub(crate) sender: Option<Mailbox>,
+    pub(crate) reply_to: Vec<Address>,
+    pub(crate) to: Addresses1,
+    pub(crate) cc: Vec<Address>,
+    /// Not written; kept for the envelope.
+    pub(crate) bcc: Vec<Address>,
+    pub(crate) subject: Option<Cow<'a, str>>,
+    /// Always set by `build` (the current time when not given).
+    pub(crate) date: Option<DateTime>,
+    /// Always set by `build` (generated when not given).
+    pub(crate) message_id: Option<MessageId>,
+    pub(crate) in_reply_to: Vec<MessageId>,
+    pub(crate) references: Vec<MessageId>,
+    /// Extra header fields.
+    pub(crate) headers: Vec<(HeaderName, String)>,
     text: Option<Cow<'a, str>>,
     html: Option<Cow<'a, str>>,
     inline: Vec<SinglePart<'a>>,
     attachments: Vec<SinglePart<'a>>,
     body: Option<Part<'a>>,
-    options: FormatOptions,
+    pub(crate) options: FormatOptions,
     error: Option<Error>,
+    /// The body, laid out, measured and given boundaries by `build`.
+    pub(crate) root: Prepared<'a>,
+}
+
+impl std::fmt::Debug for Fields<'_> {
+    /// The builder's inputs, as before the body was kept here too.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Fields")
+            .field("from", &self.from)
+            .field("sender", &self.sender)
+            .field("reply_to", &self.reply_to)
+            .field("to", &self.to)
+            .field("cc", &self.cc)
+            .field("bcc", &self.bcc)
+            .field("subject", &self.subject)
+            .field("date", &self.date)
+            .field("message_id", &self.message_id)
+            .field("in_reply_to", &self.in_reply_to)
+            .field("references", &self.references)
+            .field("headers", &self.headers)
+            .field("text", &self.text)
+            .field("html", &self.html)
+            .field("inline", &self.inline)
+            .field("attachments", &self.attachments)
+            .field("body", &self.body)
+            .field("options", &self.options)
+            .field("error", &self.error)
+            .finish()
+    }
 }
 
 impl<'a> MessageBuilder<'a> {
@@ -344,45 +389,59 @@ impl<'a> MessageBuilder<'a> {
         }
         let opts = self.0.options;
         let smtputf8 = opts.smtputf8;
-        let domain = if smtputf8 { first_from.email().domain() } else { first_from.email().ascii_domain() }.to_owned();
+        // The first From domain names generated identifiers; copied only
+        // when one is generated.
+        let needs_domain = self.0.message_id.is_none()
+            || (self.0.body.is_none() && self.0.inline.iter().any(|p| p.content_id.is_none()));
+        let domain = if needs_domain {
+            if smtputf8 { first_from.email().domain() } else { first_from.email().ascii_domain() }.to_owned()
+        } else {
+            String::new()
+        };
 
         // Addresses: a UTF-8 local part needs SMTPUTF8 (RFC 6531).
-        let lists = [&self.0.to, &self.0.cc, &self.0.bcc, &self.0.reply_to];
+        let lists = [&self.0.to[..], &self.0.cc, &self.0.bcc, &self.0.reply_to];
         for m in lists.into_iter().flatten().flat_map(Address::mailboxes).chain(&self.0.from).chain(&self.0.sender) {
             m.email().check(smtputf8)?;
         }
 
         let mut rng = LazyRng::new(opts.seed);
-        let message_id = match self.0.message_id.take() {
-            Some(id) => id,
-            None => MessageId::generate(rng.get(), &domain),
-        };
-        let date = self.0.date.unwrap_or_else(DateTime::now);
+        if self.0.message_id.is_none() {
+            self.0.message_id = Some(MessageId::generate(rng.get(), &domain));
+        }
+        if self.0.date.is_none() {
+            self.0.date = Some(DateTime::now());
+        }
 
-        let root = match self.0.body.take() {
-            Some(part) => part,
-            None => self.layout(&mut rng, &domain)?,
+        let mut root = match self.0.body.take() {
+            Some(part) => prepare(part, &opts)?,
+            None => match self.single_leaf() {
+                // One text part and nothing else: prepared in place, without
+                // the layout's intermediate `Part`s.
+                Some(part) => Prepared::Leaf(prepare_leaf(part, &opts)?),
+                None => prepare(self.layout(&mut rng, &domain)?, &opts)?,
+            },
         };
-        let mut prepared = prepare(root, &opts)?;
-        assign_boundaries(&mut prepared, &mut rng)?;
-
-        let headers = TopHeaders {
-            from: self.0.from,
-            sender: self.0.sender,
-            reply_to: self.0.reply_to,
-            to: self.0.to,
-            cc: self.0.cc,
-            bcc: self.0.bcc,
-            subject: self.0.subject,
-            date,
-            message_id,
-            in_reply_to: self.0.in_reply_to,
-            references: self.0.references,
-            extra: self.0.headers,
-        };
-        let message = Message { headers: Box::new(headers), root: prepared, options: opts };
+        assign_boundaries(&mut root, &mut rng)?;
+        self.0.root = root;
+        let message = Message(self.0);
         message.check_header_charset()?;
         Ok(message)
+    }
+
+    /// The only part of a message that has no inline parts or attachments
+    /// and not both texts: what `layout` would return, without building
+    /// the `Option<Part>`s on the way.
+    fn single_leaf(&mut self) -> Option<SinglePart<'a>> {
+        if !self.0.inline.is_empty() || !self.0.attachments.is_empty() {
+            return None;
+        }
+        match (&self.0.text, &self.0.html) {
+            (Some(_), Some(_)) => None,
+            (Some(_), None) => self.0.text.take().map(SinglePart::plain),
+            (None, Some(_)) => self.0.html.take().map(SinglePart::html),
+            (None, None) => Some(SinglePart::plain("")),
+        }
     }
 
     /// `mixed(related(alternative(text, html), inline…), attachments…)`,
@@ -441,24 +500,6 @@ fn collapse(m: MultiPart<'_>) -> Part<'_> {
     Part::Multi(m)
 }
 
-/// The top-level fields, validated.
-#[derive(Debug)]
-pub(crate) struct TopHeaders<'a> {
-    pub(crate) from: Vec<Mailbox>,
-    pub(crate) sender: Option<Mailbox>,
-    pub(crate) reply_to: Vec<Address>,
-    pub(crate) to: Vec<Address>,
-    pub(crate) cc: Vec<Address>,
-    /// Not written; kept for the envelope.
-    pub(crate) bcc: Vec<Address>,
-    pub(crate) subject: Option<Cow<'a, str>>,
-    pub(crate) date: DateTime,
-    pub(crate) message_id: MessageId,
-    pub(crate) in_reply_to: Vec<MessageId>,
-    pub(crate) references: Vec<MessageId>,
-    pub(crate) extra: Vec<(HeaderName, String)>,
-}
-
 /// Where a prepared leaf's bytes come from.
 #[derive(Debug)]
 pub(crate) enum Data<'a> {
@@ -497,6 +538,13 @@ pub(crate) struct Multi<'a> {
 pub(crate) enum Prepared<'a> {
     Leaf(Leaf<'a>),
     Multi(Multi<'a>),
+}
+
+impl Default for Prepared<'_> {
+    /// A placeholder until `build` prepares the body (allocates nothing).
+    fn default() -> Self {
+        Self::Multi(Multi { subtype: String::new(), params: Vec::new(), boundary: String::new(), children: Vec::new() })
+    }
 }
 
 /// Prepares the tree with an explicit stack (no recursion, so no stack
@@ -756,11 +804,50 @@ fn assign_boundaries(root: &mut Prepared<'_>, rng: &mut LazyRng) -> Result<()> {
 
 /// A built message, ready to be written any number of times (except that a
 /// body read from a stream can be written only once).
-#[derive(Debug)]
-pub struct Message<'a> {
-    pub(crate) headers: Box<TopHeaders<'a>>,
-    pub(crate) root: Prepared<'a>,
-    pub(crate) options: FormatOptions,
+///
+/// It is the builder's own `Box`: the header fields validated and the
+/// body prepared.
+pub struct Message<'a>(pub(crate) Box<Fields<'a>>);
+
+/// What `message_id` returns if the identifier were missing, which `build`
+/// never allows.
+static NO_MESSAGE_ID: MessageId = MessageId::EMPTY;
+
+impl std::fmt::Debug for Message<'_> {
+    /// The same shape as before the message shared the builder's `Box`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        struct TopHeaders<'m, 'a>(&'m Fields<'a>);
+        impl std::fmt::Debug for TopHeaders<'_, '_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                let h = self.0;
+                let mut d = f.debug_struct("TopHeaders");
+                d.field("from", &h.from)
+                    .field("sender", &h.sender)
+                    .field("reply_to", &h.reply_to)
+                    .field("to", &h.to)
+                    .field("cc", &h.cc)
+                    .field("bcc", &h.bcc)
+                    .field("subject", &h.subject);
+                match &h.date {
+                    Some(date) => d.field("date", date),
+                    None => d.field("date", &h.date),
+                };
+                match &h.message_id {
+                    Some(id) => d.field("message_id", id),
+                    None => d.field("message_id", &h.message_id),
+                };
+                d.field("in_reply_to", &h.in_reply_to)
+                    .field("references", &h.references)
+                    .field("extra", &h.headers)
+                    .finish()
+            }
+        }
+        f.debug_struct("Message")
+            .field("headers", &TopHeaders(&self.0))
+            .field("root", &self.0.root)
+            .field("options", &self.0.options)
+            .finish()
+    }
 }
 
 impl<'a> Message<'a> {
@@ -774,12 +861,12 @@ impl<'a> Message<'a> {
     /// form (punycode domains) unless SMTPUTF8 is on.
     #[must_use]
     pub fn envelope(&self) -> Envelope {
-        let h = &self.headers;
-        let utf8 = self.options.smtputf8;
+        let h = &self.0;
+        let utf8 = h.options.smtputf8;
         let addr = |m: &Mailbox| m.email().to_envelope_string(utf8).unwrap_or_else(|_| m.email().to_string());
         let from = h.sender.as_ref().or(h.from.first()).map(addr).unwrap_or_default();
         let mut to: Vec<String> = Vec::new();
-        for m in [&h.to, &h.cc, &h.bcc].into_iter().flatten().flat_map(Address::mailboxes) {
+        for m in [&h.to[..], &h.cc, &h.bcc].into_iter().flatten().flat_map(Address::mailboxes) {
             let a = addr(m);
             if !to.contains(&a) {
                 to.push(a);
@@ -791,22 +878,22 @@ impl<'a> Message<'a> {
     /// The Message-ID (without angle brackets).
     #[must_use]
     pub fn message_id(&self) -> &MessageId {
-        &self.headers.message_id
+        self.0.message_id.as_ref().unwrap_or(&NO_MESSAGE_ID)
     }
 
     /// Checks that every header text fits the header charset, so that
     /// writing cannot fail on it later.
     fn check_header_charset(&self) -> Result<()> {
-        let charset = self.options.charset;
+        let h = &self.0;
+        let charset = h.options.charset;
         if charset.is_utf8() {
             return Ok(());
         }
-        let h = &self.headers;
         let check = |text: &str, field: &str| charset.encode(text, &|| field.to_owned()).map(drop);
         if let Some(s) = &h.subject {
             check(s, "Subject")?;
         }
-        for (field, list) in [("Reply-To", &h.reply_to), ("To", &h.to), ("Cc", &h.cc)] {
+        for (field, list) in [("Reply-To", &h.reply_to[..]), ("To", &h.to), ("Cc", &h.cc)] {
             for a in list {
                 if let Address::Group(g) = a {
                     check(g.name(), field)?;
@@ -819,7 +906,7 @@ impl<'a> Message<'a> {
         for m in h.from.iter().chain(&h.sender) {
             check(m.name().unwrap_or_default(), "From")?;
         }
-        for (name, value) in &h.extra {
+        for (name, value) in &h.headers {
             check(value, name.as_str())?;
         }
         Ok(())

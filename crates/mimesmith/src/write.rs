@@ -156,10 +156,10 @@ impl Message<'_> {
     /// An upper estimate of the message size: the encoded bodies are exact.
     fn estimated_len(&self) -> usize {
         let mut total = 2 * HEADER_ESTIMATE;
-        if let Prepared::Leaf(l) = &self.root {
+        if let Prepared::Leaf(l) = &self.0.root {
             return total + usize::try_from(l.encoded_len).unwrap_or(0);
         }
-        let mut stack = vec![&self.root];
+        let mut stack = vec![&self.0.root];
         while let Some(node) = stack.pop() {
             total += HEADER_ESTIMATE;
             match node {
@@ -172,12 +172,12 @@ impl Message<'_> {
 
     fn write(&self, out: &mut Out<'_>) -> Result<()> {
         self.write_top_headers(&mut out.buf)?;
-        write_content_headers(&self.root, &self.options, &mut out.buf)?;
+        write_content_headers(&self.0.root, &self.0.options, &mut out.buf)?;
         out.buf.extend_from_slice(b"\r\n");
         let mut chunk = Vec::new();
         // Multiparts being written, with the index of their next child.
         let mut stack: Vec<(&Multi<'_>, usize)> = Vec::new();
-        match &self.root {
+        match &self.0.root {
             Prepared::Leaf(l) => write_leaf_body(l, out, &mut chunk)?,
             Prepared::Multi(m) => stack.push((m, 0)),
         }
@@ -196,7 +196,7 @@ impl Message<'_> {
             out.buf.extend_from_slice(b"--");
             out.buf.extend_from_slice(multi.boundary.as_bytes());
             out.buf.extend_from_slice(b"\r\n");
-            write_content_headers(child, &self.options, &mut out.buf)?;
+            write_content_headers(child, &self.0.options, &mut out.buf)?;
             out.buf.extend_from_slice(b"\r\n");
             match child {
                 Prepared::Leaf(l) => write_leaf_body(l, out, &mut chunk)?,
@@ -208,8 +208,8 @@ impl Message<'_> {
     }
 
     fn write_top_headers(&self, buf: &mut Vec<u8>) -> Result<()> {
-        let h = &self.headers;
-        let style = self.options.header_style();
+        let h = &self.0;
+        let style = h.options.header_style();
         let ctx = |field: &'static str| move || field.to_owned();
         {
             let mut f = Folder::new(buf, "From");
@@ -226,7 +226,7 @@ impl Message<'_> {
             write_mailbox(&mut f, b" ", sender, &style, &ctx("Sender"))?;
             f.finish();
         }
-        for (name, list) in [("Reply-To", &h.reply_to), ("To", &h.to), ("Cc", &h.cc)] {
+        for (name, list) in [("Reply-To", &h.reply_to[..]), ("To", &h.to), ("Cc", &h.cc)] {
             if !list.is_empty() {
                 let mut f = Folder::new(buf, name);
                 write_address_list(&mut f, list, &style, &move || name.to_owned())?;
@@ -238,13 +238,17 @@ impl Message<'_> {
             write_unstructured(&mut f, subject, &style, &ctx("Subject"))?;
             f.finish();
         }
-        buf.extend_from_slice(b"Date: ");
-        h.date.write(buf);
-        buf.extend_from_slice(b"\r\n");
-        write_ids(buf, "Message-ID", std::slice::from_ref(&h.message_id));
+        if let Some(date) = &h.date {
+            buf.extend_from_slice(b"Date: ");
+            date.write(buf);
+            buf.extend_from_slice(b"\r\n");
+        }
+        if let Some(id) = &h.message_id {
+            write_ids(buf, "Message-ID", std::slice::from_ref(id));
+        }
         write_ids(buf, "In-Reply-To", &h.in_reply_to);
         write_ids(buf, "References", &h.references);
-        for (name, value) in &h.extra {
+        for (name, value) in &h.headers {
             let mut f = Folder::new(buf, name.as_str());
             write_unstructured(&mut f, value, &style, &|| name.as_str().to_owned())?;
             f.finish();

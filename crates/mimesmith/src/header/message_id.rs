@@ -42,6 +42,9 @@ fn strip_angles(s: &str) -> &str {
 pub struct MessageId(String);
 
 impl MessageId {
+    /// No identifier (never valid; a placeholder).
+    pub(crate) const EMPTY: Self = Self(String::new());
+
     /// Validates `id` (angle brackets optional).
     ///
     /// # Errors
