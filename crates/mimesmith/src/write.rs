@@ -19,6 +19,7 @@ use crate::encode::qp::{QpEncoder, QpMode};
 use crate::encode::{BodyKind, TransferEncoding};
 use crate::error::{Error, Result};
 use crate::header::HeaderStyle;
+use crate::header::date::RFC5322_LEN;
 use crate::header::address::{write_address_list, write_mailbox};
 use crate::header::encoded_word::write_unstructured;
 use crate::header::fold::Folder;
@@ -239,9 +240,12 @@ impl Message<'_> {
             f.finish();
         }
         if let Some(date) = &h.date {
-            buf.extend_from_slice(b"Date: ");
-            date.write(buf);
-            buf.extend_from_slice(b"\r\n");
+            // The whole line, fixed length, in one copy.
+            let mut line = [0u8; 6 + RFC5322_LEN + 2];
+            line[..6].copy_from_slice(b"Date: ");
+            line[6..6 + RFC5322_LEN].copy_from_slice(&date.rfc5322_bytes());
+            line[6 + RFC5322_LEN..].copy_from_slice(b"\r\n");
+            buf.extend_from_slice(&line);
         }
         if let Some(id) = &h.message_id {
             write_ids(buf, "Message-ID", std::slice::from_ref(id));
@@ -408,6 +412,12 @@ fn write_leaf_body(leaf: &Leaf<'_>, out: &mut Out<'_>, chunk: &mut Vec<u8>) -> R
                 }
             } else {
                 out.buf.reserve(usize::try_from(leaf.encoded_len).unwrap_or(0));
+                if let StreamEncoder::Base64 { crlf: None, .. } = enc {
+                    // The whole body is here: one call, nothing carried.
+                    Base64Encoder::encode_all(bytes, &mut out.buf);
+                    out.maybe_flush()?;
+                    return Ok(());
+                }
                 enc.update(bytes, &mut out.buf);
             }
         }
