@@ -28,6 +28,10 @@ pub struct EmailAddress {
     /// The domain in ASCII when it differs from the domain as given:
     /// punycode A-labels for an IDN (RFC 5890 §2.3.2.1).
     ascii_domain: Option<Box<str>>,
+    /// The local part is a dot-atom (written without quotes).
+    local_dot_atom: bool,
+    /// The local part is ASCII.
+    local_ascii: bool,
 }
 
 /// An addr-spec taken apart and validated, not yet stored.
@@ -35,6 +39,11 @@ struct AddrParts<'s> {
     local: std::borrow::Cow<'s, str>,
     domain: &'s str,
     ascii_domain: Option<String>,
+    /// `local@domain` when the input holds it as it is stored (an unquoted
+    /// local part): copied at once.
+    whole: Option<&'s str>,
+    local_dot_atom: bool,
+    local_ascii: bool,
 }
 
 impl<'s> AddrParts<'s> {
@@ -43,25 +52,36 @@ impl<'s> AddrParts<'s> {
         let input = addr;
         let addr = addr.trim();
         let invalid = |reason: &str| Error::InvalidAddress { input: input.to_owned(), reason: reason.to_owned() };
-        let (local, rest, dot_atom) = if let Some(quoted) = addr.strip_prefix('"') {
+        let (local, rest, ascii) = if let Some(quoted) = addr.strip_prefix('"') {
             let (local, after) = unquote(quoted).ok_or_else(|| invalid("unterminated quoted local part"))?;
-            (std::borrow::Cow::Owned(local), after, false)
+            (std::borrow::Cow::Owned(local), after, None)
         } else {
             // The last `@` (a short scan from the end; `rfind` would call
             // the general `memrchr`).
             let at = addr.bytes().rposition(|b| b == b'@').ok_or_else(|| invalid("no @ in the address"))?;
             let (local, after) = addr.split_at(at);
-            if !is_dot_atom(local) {
+            let Some(ascii) = dot_atom(local) else {
                 return Err(invalid(
                     "an unquoted local part must be a dot-atom (RFC 5322 §3.4.1); quote it: \"…\"@domain",
                 ));
-            }
-            (std::borrow::Cow::Borrowed(local), after, true)
+            };
+            (std::borrow::Cow::Borrowed(local), after, Some(ascii))
         };
         let domain = rest.strip_prefix('@').ok_or_else(|| invalid("no @ after the local part"))?;
         // A dot-atom is never empty and holds no control character.
-        let ascii_domain = check_parts(&local, domain, dot_atom).map_err(|reason| invalid(&reason))?;
-        Ok(Self { local, domain, ascii_domain })
+        let ascii_domain = check_parts(&local, domain, ascii.is_some()).map_err(|reason| invalid(&reason))?;
+        Ok(match ascii {
+            // An unquoted local part: the input is `local@domain` as stored.
+            Some(local_ascii) => Self { local, domain, ascii_domain, whole: Some(addr), local_dot_atom: true, local_ascii },
+            None => Self::quoted(local, domain, ascii_domain),
+        })
+    }
+
+    /// Parts whose local part is not known to be a dot-atom.
+    fn quoted(local: std::borrow::Cow<'s, str>, domain: &'s str, ascii_domain: Option<String>) -> Self {
+        let local_dot_atom = is_dot_atom(&local);
+        let local_ascii = local.is_ascii();
+        Self { local, domain, ascii_domain, whole: None, local_dot_atom, local_ascii }
     }
 
     /// Octets of `local@domain`.
@@ -73,14 +93,21 @@ impl<'s> AddrParts<'s> {
     fn store(self, name: &str) -> EmailAddress {
         let mut text = String::with_capacity(name.len() + self.len());
         text.push_str(name);
-        text.push_str(&self.local);
-        text.push('@');
-        text.push_str(self.domain);
+        match self.whole {
+            Some(whole) => text.push_str(whole),
+            None => {
+                text.push_str(&self.local);
+                text.push('@');
+                text.push_str(self.domain);
+            }
+        }
         EmailAddress {
             text,
             start: name.len(),
             at: name.len() + self.local.len(),
             ascii_domain: self.ascii_domain.map(String::into_boxed_str),
+            local_dot_atom: self.local_dot_atom,
+            local_ascii: self.local_ascii,
         }
     }
 }
@@ -119,7 +146,7 @@ impl EmailAddress {
     pub fn from_parts(local: &str, domain: &str) -> Result<Self> {
         let ascii_domain = check_parts(local, domain, false)
             .map_err(|reason| Error::InvalidAddress { input: format!("{local}@{domain}"), reason })?;
-        Ok(AddrParts { local: local.into(), domain, ascii_domain }.store(""))
+        Ok(AddrParts::quoted(local.into(), domain, ascii_domain).store(""))
     }
 
     /// `local@domain`, without the display name a mailbox keeps in front.
@@ -149,11 +176,17 @@ impl EmailAddress {
     /// SMTPUTF8 (RFC 6531 §3.2).
     #[must_use]
     pub fn is_ascii_local(&self) -> bool {
-        self.local_part().is_ascii()
+        self.local_ascii
     }
 
     fn local_is_dot_atom(&self) -> bool {
-        is_dot_atom(self.local_part())
+        self.local_dot_atom
+    }
+
+    /// The addr-spec exactly as written in a header, when that is the
+    /// stored text: a dot-atom local part and a domain written as given.
+    fn written_as_stored(&self, utf8: bool) -> Option<&str> {
+        (self.local_dot_atom && (utf8 || self.ascii_domain.is_none())).then(|| self.addr_text())
     }
 
     /// The addr-spec as written in a header: the local part quoted when it
@@ -187,14 +220,20 @@ impl EmailAddress {
     }
 
     /// Whether the address can be written: a UTF-8 local part needs `utf8`.
+    #[inline]
     pub(crate) fn check(&self, utf8: bool) -> Result<()> {
-        if !utf8 && !self.is_ascii_local() {
-            return Err(Error::InvalidAddress {
-                input: self.addr_text().to_owned(),
-                reason: "a non-ASCII local part needs the SMTPUTF8 option (RFC 6531, RFC 6532)".to_owned(),
-            });
+        if !utf8 && !self.local_ascii {
+            return Err(self.needs_smtputf8());
         }
         Ok(())
+    }
+
+    #[cold]
+    fn needs_smtputf8(&self) -> Error {
+        Error::InvalidAddress {
+            input: self.addr_text().to_owned(),
+            reason: "a non-ASCII local part needs the SMTPUTF8 option (RFC 6531, RFC 6532)".to_owned(),
+        }
     }
 
     fn write(&self, out: &mut Vec<u8>, utf8: bool) -> Result<()> {
@@ -230,6 +269,8 @@ impl Clone for EmailAddress {
             start: 0,
             at: self.at - self.start,
             ascii_domain: self.ascii_domain.clone(),
+            local_dot_atom: self.local_dot_atom,
+            local_ascii: self.local_ascii,
         }
     }
 }
@@ -267,23 +308,29 @@ const ATEXT_OCTET: [bool; 256] = {
 
 /// dot-atom-text (RFC 5322 §3.2.3), with UTF-8 atext (RFC 6532 §3.2).
 fn is_dot_atom(s: &str) -> bool {
+    dot_atom(s).is_some()
+}
+
+/// [`is_dot_atom`], and if so whether it is ASCII.
+pub(crate) fn dot_atom(s: &str) -> Option<bool> {
     let b = s.as_bytes();
     if b.first().is_none_or(|&c| c == b'.') || b.last() == Some(&b'.') {
-        return false;
+        return None;
     }
     let mut prev = 0u8;
     for &c in b {
         if c == b'.' {
             if prev == b'.' {
-                return false;
+                return None;
             }
         } else if !ATEXT_OCTET[usize::from(c)] {
             // Only UTF-8 can still be atext (RFC 6532): check by characters.
-            return c >= 0x80 && !s.contains("..") && s.chars().all(|ch| ch == '.' || is_atext(ch, true));
+            let utf8 = c >= 0x80 && !s.contains("..") && s.chars().all(|ch| ch == '.' || is_atext(ch, true));
+            return utf8.then_some(false);
         }
         prev = c;
     }
-    true
+    Some(true)
 }
 
 /// Splits a quoted string after its opening quote into its unescaped
@@ -397,7 +444,8 @@ impl Mailbox {
                 text.push_str(&name);
                 text.push_str(email.addr_text());
                 let at = name.len() + email.at - email.start;
-                Ok(Self { email: EmailAddress { text, start: name.len(), at, ascii_domain: email.ascii_domain } })
+                let EmailAddress { ascii_domain, local_dot_atom, local_ascii, .. } = email;
+                Ok(Self { email: EmailAddress { text, start: name.len(), at, ascii_domain, local_dot_atom, local_ascii } })
             }
             None => Ok(Self { email }),
         }
@@ -478,7 +526,14 @@ impl Clone for Mailbox {
     fn clone(&self) -> Self {
         let e = &self.email;
         Self {
-            email: EmailAddress { text: e.text.clone(), start: e.start, at: e.at, ascii_domain: e.ascii_domain.clone() },
+            email: EmailAddress {
+                text: e.text.clone(),
+                start: e.start,
+                at: e.at,
+                ascii_domain: e.ascii_domain.clone(),
+                local_dot_atom: e.local_dot_atom,
+                local_ascii: e.local_ascii,
+            },
         }
     }
 }
@@ -657,18 +712,25 @@ pub(crate) fn write_mailbox(
     context: &dyn Fn() -> String,
 ) -> Result<()> {
     let utf8 = style.smtputf8;
-    mailbox.email.check(utf8)?;
-    let len = mailbox.email.written_len(utf8);
+    let email = &mailbox.email;
+    email.check(utf8)?;
+    // Most addresses are written as stored: one copy of the text.
+    let stored = email.written_as_stored(utf8);
+    let len = stored.map_or_else(|| email.written_len(utf8), str::len);
+    let write = |out: &mut Vec<u8>| match stored {
+        Some(addr) => out.extend_from_slice(addr.as_bytes()),
+        None => email.write_unchecked(out, utf8),
+    };
     match mailbox.name() {
         Some(name) => {
             write_phrase(f, ws, name, style, context)?;
             f.push_with(b" ", len + 2, |out| {
                 out.push(b'<');
-                mailbox.email.write_unchecked(out, utf8);
+                write(out);
                 out.push(b'>');
             });
         }
-        None => f.push_with(ws, len, |out| mailbox.email.write_unchecked(out, utf8)),
+        None => f.push_with(ws, len, write),
     }
     Ok(())
 }
