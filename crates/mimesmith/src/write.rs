@@ -302,7 +302,14 @@ fn write_content_headers(node: &Prepared<'_>, opts: &FormatOptions, buf: &mut Ve
             let mut f = Folder::new(buf, "Content-Type");
             f.push(b" ", p.content_type.essence().as_bytes());
             if let Some(cs) = leaf.charset {
-                write_param(&mut f, "charset", cs.name(), &ps, false, &context)?;
+                // What write_param writes for a token: every charset name is
+                // one (letters, digits, `-`, `_`).
+                let name = cs.name().as_bytes();
+                f.glue(b";");
+                f.push_with(b" ", 8 + name.len(), |out| {
+                    out.extend_from_slice(b"charset=");
+                    out.extend_from_slice(name);
+                });
             }
             for (name, value) in p.content_type.params() {
                 write_param(&mut f, name, value, &ps, false, &context)?;
@@ -311,9 +318,7 @@ fn write_content_headers(node: &Prepared<'_>, opts: &FormatOptions, buf: &mut Ve
                 write_param(&mut f, "name", name, &ps, true, &context)?;
             }
             f.finish();
-            buf.extend_from_slice(b"Content-Transfer-Encoding: ");
-            buf.extend_from_slice(leaf.encoding.as_str().as_bytes());
-            buf.extend_from_slice(b"\r\n");
+            buf.extend_from_slice(leaf.encoding.header_line());
             if let Some(d) = p.disposition {
                 let mut f = Folder::new(buf, "Content-Disposition");
                 f.push(b" ", d.as_str().as_bytes());

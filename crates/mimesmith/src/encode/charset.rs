@@ -292,6 +292,19 @@ mod tests {
     }
 
     #[test]
+    fn every_charset_name_is_a_short_token() {
+        // The writer puts `charset=<name>` without the checks of write_param.
+        let mut names: Vec<&str> = TABLE.iter().map(|(n, _)| *n).collect();
+        names.extend(["UTF-8", "US-ASCII", "ISO-8859-1", "GB2312"]);
+        for label in ["utf8", "ascii", "latin1", "gb2312", "cp936", "cp950", "sjis", "uhc"] {
+            names.push(Charset::from_label(label).unwrap().name());
+        }
+        for name in names {
+            assert!(crate::header::content_type::is_token(name) && !name.contains("=?") && name.len() < 40, "{name}");
+        }
+    }
+
+    #[test]
     fn unknown_and_unwritable_charsets_are_errors() {
         for label in ["klingon", "utf-16", "utf-16le", "replacement", "x-user-defined", ""] {
             assert!(
