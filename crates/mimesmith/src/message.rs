@@ -141,7 +141,9 @@ pub(crate) struct Fields<'a> {
     html: Option<Cow<'a, str>>,
     inline: Vec<SinglePart<'a>>,
     attachments: Vec<SinglePart<'a>>,
-    body: Option<Part<'a>>,
+    /// Boxed: rarely set, and the box of fields stays small enough for
+    /// the allocator's fast path (at most 1032 octets for glibc's tcache).
+    body: Option<Box<Part<'a>>>,
     pub(crate) options: FormatOptions,
     error: Option<Error>,
     /// The body, laid out, measured and given boundaries by `build`.
@@ -344,7 +346,7 @@ impl<'a> MessageBuilder<'a> {
     /// attachments.
     #[must_use]
     pub fn body(mut self, part: impl Into<Part<'a>>) -> Self {
-        self.0.body = Some(part.into());
+        self.0.body = Some(Box::new(part.into()));
         self
     }
 
@@ -414,7 +416,7 @@ impl<'a> MessageBuilder<'a> {
         }
 
         let mut root = match self.0.body.take() {
-            Some(part) => prepare(part, &opts)?,
+            Some(part) => prepare(*part, &opts)?,
             None => match self.single_leaf() {
                 // One text part and nothing else: prepared in place, without
                 // the layout's intermediate `Part`s.
@@ -769,6 +771,10 @@ fn measure_file(path: &std::path::Path, kind: BodyKind) -> Result<(Measure, u64)
 /// Gives every multipart a boundary found in none of the parts written with
 /// an identity encoding.
 fn assign_boundaries(root: &mut Prepared<'_>, rng: &mut LazyRng) -> Result<()> {
+    if let Prepared::Leaf(_) = root {
+        // No multipart, no boundary (and no stack to allocate).
+        return Ok(());
+    }
     let mut count = 0;
     let mut exposed = Vec::new();
     let mut stack = vec![&*root];
