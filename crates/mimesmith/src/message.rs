@@ -13,7 +13,7 @@ use crate::encode::qp::QpMode;
 use crate::encode::{self, BodyKind, Measure, TransferEncoding};
 use crate::error::{Error, Result};
 use crate::header::address::{Address, Group, Mailbox};
-use crate::header::content_type::Disposition;
+use crate::header::content_type::{ContentType, Disposition};
 use crate::header::date::DateTime;
 use crate::header::message_id::{ContentId, MessageId};
 use crate::header::{HeaderName, sanitize_cow, sanitize_line_breaks};
@@ -415,35 +415,47 @@ impl<'a> MessageBuilder<'a> {
             self.0.date = Some(DateTime::now());
         }
 
-        let mut root = match self.0.body.take() {
-            Some(part) => prepare(*part, &opts)?,
-            None => match self.single_leaf() {
-                // One text part and nothing else: prepared in place, without
-                // the layout's intermediate `Part`s.
-                Some(part) => Prepared::Leaf(prepare_leaf(part, &opts)?),
-                None => prepare(self.layout(&mut rng, &domain)?, &opts)?,
-            },
-        };
-        assign_boundaries(&mut root, &mut rng)?;
-        self.0.root = root;
+        match self.0.body.take() {
+            Some(part) => self.0.root = prepare(*part, &opts)?,
+            // One text part and nothing else: prepared in place, without the
+            // layout's intermediate `Part`s or moving the part.
+            None if self.prepare_single_text(&opts)? => {}
+            None => self.0.root = prepare(self.layout(&mut rng, &domain)?, &opts)?,
+        }
+        assign_boundaries(&mut self.0.root, &mut rng)?;
         let message = Message(self.0);
         message.check_header_charset()?;
         Ok(message)
     }
 
-    /// The only part of a message that has no inline parts or attachments
-    /// and not both texts: what `layout` would return, without building
-    /// the `Option<Part>`s on the way.
-    fn single_leaf(&mut self) -> Option<SinglePart<'a>> {
-        if !self.0.inline.is_empty() || !self.0.attachments.is_empty() {
-            return None;
+    /// For a message with no inline parts or attachments and not both
+    /// texts, prepares its only part (what `layout` would return:
+    /// `SinglePart::plain` or `SinglePart::html`) as the root, in place.
+    /// False, doing nothing, for any other message.
+    fn prepare_single_text(&mut self, opts: &FormatOptions) -> Result<bool> {
+        let f = &mut *self.0;
+        if !f.inline.is_empty() || !f.attachments.is_empty() || (f.text.is_some() && f.html.is_some()) {
+            return Ok(false);
         }
-        match (&self.0.text, &self.0.html) {
-            (Some(_), Some(_)) => None,
-            (Some(_), None) => self.0.text.take().map(SinglePart::plain),
-            (None, Some(_)) => self.0.html.take().map(SinglePart::html),
-            (None, None) => Some(SinglePart::plain("")),
+        let (content_type, text) = match (f.text.take(), f.html.take()) {
+            (None, Some(html)) => (ContentType::text_html(), html),
+            (text, _) => (ContentType::text_plain(), text.unwrap_or(Cow::Borrowed(""))),
+        };
+        match &mut f.root {
+            // The placeholder root is an empty text/plain part: with the
+            // content type and body set it is the part `SinglePart::plain`
+            // or `SinglePart::html` makes (neither has a parameter to take
+            // out of the content type).
+            Prepared::Leaf(leaf) => {
+                leaf.part.content_type = content_type;
+                leaf.part.body = Body::Text(text);
+                leaf.prepare(opts)?;
+            }
+            root @ Prepared::Multi(_) => {
+                *root = Prepared::Leaf(prepare_leaf(SinglePart::new(content_type, Body::Text(text)), opts)?);
+            }
         }
+        Ok(true)
     }
 
     /// `mixed(related(alternative(text, html), inline…), attachments…)`,
@@ -543,9 +555,11 @@ pub(crate) enum Prepared<'a> {
 }
 
 impl Default for Prepared<'_> {
-    /// A placeholder until `build` prepares the body (allocates nothing).
+    /// A placeholder until `build` prepares the body (allocates nothing): an
+    /// empty text/plain leaf, which `build` fills in place for a message
+    /// with a single text part.
     fn default() -> Self {
-        Self::Multi(Multi { subtype: String::new(), params: Vec::new(), boundary: String::new(), children: Vec::new() })
+        Self::Leaf(Leaf::unprepared(SinglePart::empty_plain()))
     }
 }
 
@@ -613,88 +627,116 @@ fn prepare<'a>(root: Part<'a>, opts: &FormatOptions) -> Result<Prepared<'a>> {
 pub(crate) const READ_CHUNK: usize = 57 * 1024;
 
 /// Measures a leaf and chooses (or checks) its transfer encoding.
-fn prepare_leaf<'a>(mut part: SinglePart<'a>, opts: &FormatOptions) -> Result<Leaf<'a>> {
-    if let Some(e) = part.error.take() {
-        return Err(e);
-    }
-    let is_message = part.content_type.is_message();
-    let is_text_type = part.content_type.is_text();
-    let charset = part.charset.unwrap_or(opts.charset);
-    let body = std::mem::replace(&mut part.body, Body::Bytes(Cow::Borrowed(&[])));
-    let (data, kind, written_charset) = match body {
-        Body::Text(text) => {
-            let bytes = charset.encode_cow(text, &|| part.describe())?;
-            let kind = if is_message { BodyKind::Message } else { BodyKind::Text };
-            (Data::Mem(bytes), kind, (is_text_type && !is_message).then_some(charset))
-        }
-        Body::Bytes(b) => (Data::Mem(b), if is_message { BodyKind::Message } else { BodyKind::Binary }, None),
-        Body::File(path) => (Data::File(path), if is_message { BodyKind::Message } else { BodyKind::Binary }, None),
-        Body::Reader(r) => {
-            part.body = Body::Reader(r);
-            (Data::Reader, if is_message { BodyKind::Message } else { BodyKind::Binary }, None)
-        }
-    };
-    // A text part given as bytes keeps the charset parameter the caller set.
-    let written_charset = written_charset.or(if is_text_type { part.charset } else { None });
+fn prepare_leaf<'a>(part: SinglePart<'a>, opts: &FormatOptions) -> Result<Leaf<'a>> {
+    let mut leaf = Leaf::unprepared(part);
+    leaf.prepare(opts)?;
+    Ok(leaf)
+}
 
-    if part.encoding.is_none()
-        && kind == BodyKind::Text
-        && let Data::Mem(b) = &data
-        && let Some(quick) = quick_text_base64(b)
-    {
-        return Ok(Leaf {
+impl<'a> Leaf<'a> {
+    /// `part`, not yet measured (the other fields are placeholders).
+    fn unprepared(part: SinglePart<'a>) -> Self {
+        Self {
             part,
-            data,
-            kind,
+            data: Data::Reader,
+            kind: BodyKind::Binary,
             encoding: TransferEncoding::Base64,
-            normalize: quick.line_breaks,
-            charset: written_charset,
-            encoded_len: quick.encoded_len,
-        });
+            normalize: false,
+            charset: None,
+            encoded_len: 0,
+        }
     }
-    let (measure, total_len) = match &data {
-        Data::Mem(b) => (Some(measure_bytes(b, kind)), b.len() as u64),
-        Data::File(path) => {
-            let (m, len) = measure_file(path, kind)?;
-            (Some(m), len)
+
+    /// Measures the part and chooses (or checks) its transfer encoding, in
+    /// place: the part is not moved.
+    fn prepare(&mut self, opts: &FormatOptions) -> Result<()> {
+        let part = &mut self.part;
+        if let Some(e) = part.error.take() {
+            return Err(e);
         }
-        Data::Reader => (None, 0),
-    };
-    let encoding = match (measure.as_ref(), part.encoding) {
-        (Some(m), Some(forced)) => {
-            encode::check_forced(m, kind, forced).map_err(|e| Error::EncodingCannotRepresent {
-                encoding: forced,
-                part: part.describe(),
-                reason: e.to_string(),
-            })?;
-            forced
+        let is_message = part.content_type.is_message();
+        let is_text_type = part.content_type.is_text();
+        let charset = part.charset.unwrap_or(opts.charset);
+        let body = std::mem::replace(&mut part.body, Body::Bytes(Cow::Borrowed(&[])));
+        let (data, kind, written_charset) = match body {
+            Body::Text(text) => {
+                let bytes = charset.encode_cow(text, &|| part.describe())?;
+                let kind = if is_message { BodyKind::Message } else { BodyKind::Text };
+                (Data::Mem(bytes), kind, (is_text_type && !is_message).then_some(charset))
+            }
+            Body::Bytes(b) => (Data::Mem(b), if is_message { BodyKind::Message } else { BodyKind::Binary }, None),
+            Body::File(path) => (Data::File(path), if is_message { BodyKind::Message } else { BodyKind::Binary }, None),
+            Body::Reader(r) => {
+                part.body = Body::Reader(r);
+                (Data::Reader, if is_message { BodyKind::Message } else { BodyKind::Binary }, None)
+            }
+        };
+        // A text part given as bytes keeps the charset parameter the caller set.
+        let written_charset = written_charset.or(if is_text_type { part.charset } else { None });
+
+        if part.encoding.is_none()
+            && kind == BodyKind::Text
+            && let Data::Mem(b) = &data
+            && let Some(quick) = quick_text_base64(b)
+        {
+            self.data = data;
+            self.kind = kind;
+            self.encoding = TransferEncoding::Base64;
+            self.normalize = quick.line_breaks;
+            self.charset = written_charset;
+            self.encoded_len = quick.encoded_len;
+            return Ok(());
         }
-        (Some(m), None) => encode::choose(m, kind),
-        (None, forced) => match (kind, forced) {
-            (BodyKind::Message, _) | (_, Some(TransferEncoding::SevenBit | TransferEncoding::EightBit | TransferEncoding::Binary)) => {
-                return Err(Error::UncheckableStream {
+        let (measure, total_len) = match &data {
+            Data::Mem(b) => (Some(measure_bytes(b, kind)), b.len() as u64),
+            Data::File(path) => {
+                let (m, len) = measure_file(path, kind)?;
+                (Some(m), len)
+            }
+            Data::Reader => (None, 0),
+        };
+        let encoding = match (measure.as_ref(), part.encoding) {
+            (Some(m), Some(forced)) => {
+                encode::check_forced(m, kind, forced).map_err(|e| Error::EncodingCannotRepresent {
+                    encoding: forced,
                     part: part.describe(),
-                    encoding: forced.unwrap_or(TransferEncoding::SevenBit),
-                });
+                    reason: e.to_string(),
+                })?;
+                forced
             }
-            (_, Some(f)) => f,
-            (_, None) => TransferEncoding::Base64,
-        },
-    };
-    let normalize = kind != BodyKind::Binary
-        && !matches!(encoding, TransferEncoding::QuotedPrintable)
-        && measure.as_ref().is_none_or(|m| m.bare_lf() > 0 || m.bare_cr() > 0);
-    let encoded_len = measure.as_ref().map_or(0, |m| {
-        let len = if normalize { m.normalized_len() } else { total_len };
-        match encoding {
-            TransferEncoding::Base64 => Base64Encoder::encoded_len(len),
-            TransferEncoding::QuotedPrintable => {
-                m.qp_len_bound(if kind == BodyKind::Binary { QpMode::Binary } else { QpMode::Text })
+            (Some(m), None) => encode::choose(m, kind),
+            (None, forced) => match (kind, forced) {
+                (BodyKind::Message, _) | (_, Some(TransferEncoding::SevenBit | TransferEncoding::EightBit | TransferEncoding::Binary)) => {
+                    return Err(Error::UncheckableStream {
+                        part: part.describe(),
+                        encoding: forced.unwrap_or(TransferEncoding::SevenBit),
+                    });
+                }
+                (_, Some(f)) => f,
+                (_, None) => TransferEncoding::Base64,
+            },
+        };
+        let normalize = kind != BodyKind::Binary
+            && !matches!(encoding, TransferEncoding::QuotedPrintable)
+            && measure.as_ref().is_none_or(|m| m.bare_lf() > 0 || m.bare_cr() > 0);
+        let encoded_len = measure.as_ref().map_or(0, |m| {
+            let len = if normalize { m.normalized_len() } else { total_len };
+            match encoding {
+                TransferEncoding::Base64 => Base64Encoder::encoded_len(len),
+                TransferEncoding::QuotedPrintable => {
+                    m.qp_len_bound(if kind == BodyKind::Binary { QpMode::Binary } else { QpMode::Text })
+                }
+                _ => len,
             }
-            _ => len,
-        }
-    });
-    Ok(Leaf { part, data, kind, encoding, normalize, charset: written_charset, encoded_len })
+        });
+        self.data = data;
+        self.kind = kind;
+        self.encoding = encoding;
+        self.normalize = normalize;
+        self.charset = written_charset;
+        self.encoded_len = encoded_len;
+        Ok(())
+    }
 }
 
 /// The outcome of [`quick_text_base64`].
