@@ -50,7 +50,7 @@ impl<'s> AddrParts<'s> {
     /// [`EmailAddress::new`] up to the allocation; errors name `addr`.
     fn parse(addr: &'s str) -> Result<Self> {
         let input = addr;
-        let addr = addr.trim();
+        let addr = super::trim(addr);
         let invalid = |reason: &str| Error::InvalidAddress { input: input.to_owned(), reason: reason.to_owned() };
         let (local, rest, ascii) = if let Some(quoted) = addr.strip_prefix('"') {
             let (local, after) = unquote(quoted).ok_or_else(|| invalid("unterminated quoted local part"))?;
@@ -363,6 +363,10 @@ fn ascii_domain(domain: &str) -> std::result::Result<Option<String>, String> {
             .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_graphic() && !b"[]\\".contains(&b)));
         return if ok { Ok(None) } else { Err("malformed domain literal".into()) };
     }
+    if dot_atom(domain) == Some(true) {
+        // An ASCII dot-atom, the usual case, in one pass.
+        return Ok(None);
+    }
     if domain.is_ascii() {
         let ok = is_dot_atom(domain);
         return if ok {
@@ -476,7 +480,7 @@ impl Mailbox {
     /// [`Error::InvalidAddress`] when the address part is invalid or the
     /// angle brackets are unbalanced.
     pub fn parse(s: &str) -> Result<Self> {
-        let t = s.trim();
+        let t = super::trim(s);
         let invalid = |reason: &str| Error::InvalidAddress { input: s.to_owned(), reason: reason.to_owned() };
         if let Some(body) = t.strip_suffix('>') {
             let open = body.rfind('<').ok_or_else(|| invalid("'>' without '<'"))?;

@@ -103,7 +103,21 @@ fn q_len(bytes: &[u8], ctx: Context) -> usize {
 /// Whether `q_len(bytes, ctx) <= limit`, stopping at the first octet past
 /// the limit (for CJK text, before half the text).
 fn q_len_within(bytes: &[u8], ctx: Context, limit: usize) -> bool {
-    q_prefix(bytes, ctx, limit) == bytes.len()
+    // The "Q" length is one per octet plus two for each escaped one: count
+    // only those, against what the limit allows (CJK text stops at the
+    // first few octets).
+    let table = &Q_COST[usize::from(ctx == Context::Phrase)];
+    let Some(allowed) = limit.checked_sub(bytes.len()).map(|spare| spare / 2) else {
+        return false;
+    };
+    let mut escaped = 0;
+    for &b in bytes {
+        escaped += usize::from(table[usize::from(b)] == 3);
+        if escaped > allowed {
+            return false;
+        }
+    }
+    true
 }
 
 /// The longest prefix of `bytes` whose "Q" encoding takes at most `budget`

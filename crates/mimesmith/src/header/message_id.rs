@@ -31,7 +31,7 @@ fn is_no_fold_literal(s: &str) -> bool {
 }
 
 fn strip_angles(s: &str) -> &str {
-    let t = s.trim();
+    let t = super::trim(s);
     t.strip_prefix('<').and_then(|t| t.strip_suffix('>')).unwrap_or(t)
 }
 
