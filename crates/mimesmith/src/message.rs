@@ -401,10 +401,20 @@ impl<'a> MessageBuilder<'a> {
             String::new()
         };
 
-        // Addresses: a UTF-8 local part needs SMTPUTF8 (RFC 6531).
-        let lists = [&self.0.to[..], &self.0.cc, &self.0.bcc, &self.0.reply_to];
-        for m in lists.into_iter().flatten().flat_map(Address::mailboxes).chain(&self.0.from).chain(&self.0.sender) {
-            m.email().check(smtputf8)?;
+        // Addresses: a UTF-8 local part needs SMTPUTF8 (RFC 6531). Checked in
+        // this order (To, Cc, Bcc, Reply-To, From, Sender), so the first
+        // offending address is the one reported.
+        if !smtputf8 {
+            for list in [&self.0.to[..], &self.0.cc, &self.0.bcc, &self.0.reply_to] {
+                for a in list {
+                    for m in a.mailboxes() {
+                        m.email().check(false)?;
+                    }
+                }
+            }
+            for m in self.0.from.iter().chain(&self.0.sender) {
+                m.email().check(false)?;
+            }
         }
 
         let mut rng = LazyRng::new(opts.seed);

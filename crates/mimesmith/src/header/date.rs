@@ -175,9 +175,19 @@ impl From<SystemTime> for DateTime {
 
 /// The last two decimal digits of `n`.
 fn two_digits(n: i64) -> [u8; 2] {
-    let n = n.rem_euclid(100) as u8;
-    [b'0' + n / 10, b'0' + n % 10]
+    TWO_DIGITS[n.rem_euclid(100) as usize]
 }
+
+/// `00` to `99`.
+const TWO_DIGITS: [[u8; 2]; 100] = {
+    let mut t = [[0u8; 2]; 100];
+    let mut i = 0;
+    while i < 100 {
+        t[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+        i += 1;
+    }
+    t
+};
 
 const fn is_leap(y: i64) -> bool {
     y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
