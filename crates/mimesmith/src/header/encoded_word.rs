@@ -569,6 +569,15 @@ pub(crate) fn write_unstructured(
     if text.is_empty() {
         return Ok(());
     }
+    if memchr::memchr2(b' ', b'\t', text.as_bytes()).is_none() {
+        // One word, the whole value (a CJK subject, typically): what the
+        // token loop below does with a single token, without the tokens.
+        if word_needs_encoding(text, style.smtputf8) {
+            return write_run(f, b" ", text, Context::Text, style.charset, false, context);
+        }
+        f.push(b" ", text.as_bytes());
+        return Ok(());
+    }
     let mut toks = Tokens::new();
     tokens(text, style.smtputf8, &mut toks);
     let Some(last) = toks.last().copied() else {
