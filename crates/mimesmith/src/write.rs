@@ -22,7 +22,7 @@ use crate::header::HeaderStyle;
 use crate::header::date::RFC5322_LEN;
 use crate::header::address::{write_address_list, write_mailbox};
 use crate::header::encoded_word::write_unstructured;
-use crate::header::fold::Folder;
+use crate::header::fold::{Folder, HARD_LINE_LIMIT};
 use crate::header::message_id::MessageId;
 use crate::header::rfc2231::{ParamStyle, write_param};
 use crate::message::{Data, Leaf, Message, Multi, Prepared, READ_CHUNK};
@@ -248,7 +248,7 @@ impl Message<'_> {
             buf.extend_from_slice(&line);
         }
         if let Some(id) = &h.message_id {
-            write_ids(buf, "Message-ID", std::slice::from_ref(id));
+            write_message_id(buf, id);
         }
         write_ids(buf, "In-Reply-To", &h.in_reply_to);
         write_ids(buf, "References", &h.references);
@@ -260,6 +260,22 @@ impl Message<'_> {
         buf.extend_from_slice(b"MIME-Version: 1.0\r\n");
         Ok(())
     }
+}
+
+/// `Message-ID: <id>`: one identifier, which the folder would put on the
+/// first line unless it is too long even for that (RFC 5322 §2.1.1).
+fn write_message_id(buf: &mut Vec<u8>, id: &MessageId) {
+    const NAME: &str = "Message-ID";
+    let id_bytes = id.as_str().as_bytes();
+    // `Name:`, the space, `<id>`: what Folder::push_with checks against
+    // the hard limit before the first token (the soft one applies only
+    // after a token).
+    if NAME.len() + 1 + 1 + id_bytes.len() + 2 > HARD_LINE_LIMIT {
+        return write_ids(buf, NAME, std::slice::from_ref(id));
+    }
+    buf.extend_from_slice(b"Message-ID: <");
+    buf.extend_from_slice(id_bytes);
+    buf.extend_from_slice(b">\r\n");
 }
 
 /// `Name: <id1> <id2>` folded between identifiers (RFC 5322 §3.6.4).
@@ -468,5 +484,21 @@ fn stream(r: &mut dyn Read, enc: &mut StreamEncoder, out: &mut Out<'_>, chunk: &
         };
         enc.update(chunk.get(..n).unwrap_or_default(), &mut out.buf);
         out.maybe_flush().map_err(StreamError::Write)?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_id_line_is_what_the_folder_writes() {
+        for len in [1, 16, 70, 975, 980, 981, 982, 983, 990, 1200] {
+            let id = MessageId::new(&format!("{}@x", "a".repeat(len))).unwrap();
+            let (mut quick, mut folded) = (Vec::new(), Vec::new());
+            write_message_id(&mut quick, &id);
+            write_ids(&mut folded, "Message-ID", std::slice::from_ref(&id));
+            assert!(quick == folded, "{len}");
+        }
     }
 }
