@@ -689,15 +689,49 @@ fn is_plain_name(b: &[u8]) -> bool {
     if first == b' ' || last == b' ' {
         return false;
     }
-    let mut prev = 0u8;
+    // Each octet is refused by the flags in `refuse`: a control always,
+    // a space after a space, a C1 trail octet after 0xC2.
+    let mut refuse = NAME_CONTROL;
     for &c in b {
-        if c < 0x20 || c == 0x7F || (c == b' ' && prev == b' ') || (prev == 0xC2 && (0x80..=0x9F).contains(&c)) {
+        let class = NAME_CLASS[usize::from(c)];
+        if class & refuse != 0 {
             return false;
         }
-        prev = c;
+        refuse = NAME_CONTROL | NAME_NEXT[usize::from(c)];
     }
     true
 }
+
+const NAME_CONTROL: u8 = 1;
+const NAME_SPACE: u8 = 2;
+const NAME_C1_TRAIL: u8 = 4;
+
+/// What each octet is, for [`is_plain_name`].
+const NAME_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = if c < 0x20 || c == 0x7F {
+            NAME_CONTROL
+        } else if c == b' ' as usize {
+            NAME_SPACE
+        } else if c >= 0x80 && c <= 0x9F {
+            NAME_C1_TRAIL
+        } else {
+            0
+        };
+        c += 1;
+    }
+    t
+};
+
+/// What each octet refuses in the next one, for [`is_plain_name`].
+const NAME_NEXT: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b' ' as usize] = NAME_SPACE;
+    t[0xC2] = NAME_C1_TRAIL;
+    t
+};
 
 /// Whether `s` has a C0 control, DEL or a C1 control (U+0080–U+009F, in
 /// UTF-8 0xC2 0x80–0x9F), by octets.
@@ -904,6 +938,30 @@ mod tests {
         assert_eq!(m.email().to_header_string(false).unwrap(), "zhang@xn--fsqu00a.xn--0zwm56d");
         let q = Mailbox::new("Q", "\"a b\"@example.com").unwrap();
         assert_eq!((q.name(), q.email().local_part(), q.email().to_string().as_str()), (Some("Q"), "a b", "\"a b\"@example.com"));
+    }
+
+    #[test]
+    fn plain_names_by_table_match_the_rules() {
+        fn reference(b: &[u8]) -> bool {
+            !b.is_empty()
+                && b.first() != Some(&b' ')
+                && b.last() != Some(&b' ')
+                && !b.iter().any(|&c| c < 0x20 || c == 0x7F)
+                && !b.windows(2).any(|w| w == b"  " || (w[0] == 0xC2 && (0x80..=0x9F).contains(&w[1])))
+        }
+        let samples: [&[u8]; 14] = [
+            b"", b" ", b"a", b"a b", b"a  b", b" a", b"a ", b"a\tb", b"a\x7fb", "张三".as_bytes(), "x\u{85}y".as_bytes(),
+            "\u{a0}".as_bytes(), b"\xc2\xa0 \xc2", "Zoë O'Brien".as_bytes(),
+        ];
+        for b in samples {
+            assert_eq!(is_plain_name(b), reference(b), "{b:?}");
+        }
+        for a in 0..=255u8 {
+            for c in [0u8, b' ', 0x80, 0x9F, 0xA0, 0xC2, b'x'] {
+                let b = [b'x', a, c, b'y'];
+                assert_eq!(is_plain_name(&b), reference(&b), "{b:?}");
+            }
+        }
     }
 
     #[test]
