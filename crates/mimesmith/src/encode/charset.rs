@@ -201,7 +201,15 @@ impl Charset {
     ///
     /// # Errors
     /// As [`Charset::encode`].
+    #[inline]
     pub fn encode_cow<'t>(&self, text: Cow<'t, str>, context: &dyn Fn() -> String) -> Result<Cow<'t, [u8]>> {
+        if self.kind == Kind::Utf8 {
+            // The text's own octets.
+            return Ok(match text {
+                Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
+                Cow::Owned(s) => Cow::Owned(s.into_bytes()),
+            });
+        }
         match text {
             Cow::Borrowed(s) => self.encode(s, context),
             Cow::Owned(s) => match self.encode(&s, context)? {
