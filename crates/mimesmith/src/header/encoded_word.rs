@@ -686,6 +686,21 @@ pub(crate) fn write_phrase(
     style: &HeaderStyle,
     context: &dyn Fn() -> String,
 ) -> Result<PhraseForm> {
+    if !style.smtputf8 && style.charset.is_utf8() && !name.is_ascii() {
+        // The usual non-ASCII name: encoded (`phrase_form` says so for any
+        // non-ASCII name without SMTPUTF8), UTF-8, and short enough for
+        // one word, which `write_run` writes as this.
+        let scheme = choose_scheme(name.as_bytes(), Context::Phrase, Charset::UTF_8);
+        let len = overhead(Charset::UTF_8)
+            + match scheme {
+                Scheme::B => b_len(name.len()),
+                Scheme::Q => q_len(name.as_bytes(), Context::Phrase),
+            };
+        if len <= MAX_ENCODED_WORD {
+            f.push_with(ws, len, |out| write_word(out, Charset::UTF_8, scheme, Context::Phrase, name.as_bytes(), len));
+            return Ok(PhraseForm::Encoded);
+        }
+    }
     let form = phrase_form(name, style.smtputf8);
     match form {
         PhraseForm::Atoms => {
