@@ -48,6 +48,7 @@ struct AddrParts<'s> {
 
 impl<'s> AddrParts<'s> {
     /// [`EmailAddress::new`] up to the allocation; errors name `addr`.
+    #[inline]
     fn parse(addr: &'s str) -> Result<Self> {
         let input = addr;
         let addr = super::trim(addr);
@@ -90,6 +91,7 @@ impl<'s> AddrParts<'s> {
     }
 
     /// Stores the address after `name` (empty for none) in one string.
+    #[inline]
     fn store(self, name: &str) -> EmailAddress {
         let mut text = String::with_capacity(name.len() + self.len());
         text.push_str(name);
@@ -418,6 +420,7 @@ impl Mailbox {
     /// # Errors
     /// [`Error::InvalidAddress`] when `email` is not a valid address or the
     /// name holds a control character.
+    #[inline]
     pub fn new(name: impl AsRef<str>, email: &str) -> Result<Self> {
         Self::from_parts(Some(name.as_ref()), AddrParts::parse(email)?)
     }
@@ -457,6 +460,7 @@ impl Mailbox {
 
     /// A mailbox from a name and a parsed address, in one allocation. The
     /// name is checked after the address, as [`Mailbox::from_address`] does.
+    #[inline]
     fn from_parts(name: Option<&str>, parts: AddrParts<'_>) -> Result<Self> {
         let name = match name {
             Some(n) => match normalize_name(n) {
