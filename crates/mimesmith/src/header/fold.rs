@@ -48,7 +48,18 @@ impl<'o> Folder<'o> {
 
     /// Like [`Folder::push`] for a token of `len` octets that `write`
     /// appends straight to the output (no intermediate buffer).
+    #[inline]
     pub(crate) fn push_with(&mut self, ws: &[u8], len: usize, write: impl FnOnce(&mut Vec<u8>)) {
+        let out = self.start_token(ws, len);
+        let before = out.len();
+        write(out);
+        debug_assert_eq!(out.len() - before, len, "push_with: announced length differs");
+    }
+
+    /// Folds if a token of `len` octets after `ws` calls for it, writes
+    /// `ws`, counts the token's columns, and returns the output for the
+    /// token. Not generic, so one copy serves every kind of token.
+    fn start_token(&mut self, ws: &[u8], len: usize) -> &mut Vec<u8> {
         let over_soft = self.col + ws.len() + len > SOFT_LINE_LIMIT && self.has_token;
         let over_hard = self.col + ws.len() + len > HARD_LINE_LIMIT;
         if !ws.is_empty() && (over_soft || over_hard) {
@@ -60,11 +71,9 @@ impl<'o> Folder<'o> {
             &[c] => self.out.push(c),
             _ => self.out.extend_from_slice(ws),
         }
-        let before = self.out.len();
-        write(self.out);
-        debug_assert_eq!(self.out.len() - before, len, "push_with: announced length differs");
-        self.col += ws.len() + (self.out.len() - before);
+        self.col += ws.len() + len;
         self.has_token = true;
+        self.out
     }
 
     /// Writes `token` right after the previous one, with no fold point (for
