@@ -470,6 +470,7 @@ impl<'a> MessageBuilder<'a> {
 
     /// `mixed(related(alternative(text, html), inline…), attachments…)`,
     /// each level with a single child replaced by that child.
+    #[inline(never)]
     fn layout(&mut self, rng: &mut LazyRng, domain: &str) -> Result<Part<'a>> {
         let text = self.0.text.take().map(SinglePart::plain);
         let html = self.0.html.take().map(SinglePart::html);
@@ -575,6 +576,7 @@ impl Default for Prepared<'_> {
 
 /// Prepares the tree with an explicit stack (no recursion, so no stack
 /// overflow on a deep tree), refusing trees deeper than [`MAX_DEPTH`].
+#[inline(never)]
 fn prepare<'a>(root: Part<'a>, opts: &FormatOptions) -> Result<Prepared<'a>> {
     struct Frame<'a> {
         multi: Multi<'a>,
@@ -697,6 +699,15 @@ impl<'a> Leaf<'a> {
             self.encoded_len = quick.encoded_len;
             return Ok(());
         }
+        self.measure(data, kind, written_charset)
+    }
+
+    /// The rest of [`Leaf::prepare`]: measures the whole body and chooses
+    /// or checks its encoding (out of line: a mostly-8-bit text never gets
+    /// here).
+    #[inline(never)]
+    fn measure(&mut self, data: Data<'a>, kind: BodyKind, written_charset: Option<Charset>) -> Result<()> {
+        let part = &mut self.part;
         let (measure, total_len) = match &data {
             Data::Mem(b) => (Some(measure_bytes(b, kind)), b.len() as u64),
             Data::File(path) => {
@@ -827,6 +838,12 @@ fn assign_boundaries(root: &mut Prepared<'_>, rng: &mut LazyRng) -> Result<()> {
         // No multipart, no boundary (and no stack to allocate).
         return Ok(());
     }
+    assign_multipart_boundaries(root, rng)
+}
+
+/// [`assign_boundaries`] for a tree with multiparts (out of line).
+#[inline(never)]
+fn assign_multipart_boundaries(root: &mut Prepared<'_>, rng: &mut LazyRng) -> Result<()> {
     let mut count = 0;
     let mut exposed = Vec::new();
     let mut stack = vec![&*root];
@@ -942,11 +959,17 @@ impl<'a> Message<'a> {
     /// Checks that every header text fits the header charset, so that
     /// writing cannot fail on it later.
     fn check_header_charset(&self) -> Result<()> {
-        let h = &self.0;
-        let charset = h.options.charset;
-        if charset.is_utf8() {
+        if self.0.options.charset.is_utf8() {
             return Ok(());
         }
+        self.check_header_texts()
+    }
+
+    /// [`Message::check_header_charset`] for a charset other than UTF-8.
+    #[inline(never)]
+    fn check_header_texts(&self) -> Result<()> {
+        let h = &self.0;
+        let charset = h.options.charset;
         let check = |text: &str, field: &str| charset.encode(text, &|| field.to_owned()).map(drop);
         if let Some(s) = &h.subject {
             check(s, "Subject")?;
