@@ -13,12 +13,13 @@ use crate::encode::qp::QpMode;
 use crate::encode::{self, BodyKind, Measure, TransferEncoding};
 use crate::error::{Error, Result};
 use crate::header::address::{Address, Group, Mailbox};
-use crate::header::content_type::Disposition;
+use crate::header::content_type::{ContentType, Disposition};
 use crate::header::date::DateTime;
 use crate::header::message_id::{ContentId, MessageId};
 use crate::header::{HeaderName, sanitize_cow, sanitize_line_breaks};
 use crate::part::{Body, MultiPart, Part, SinglePart};
 use crate::random::LazyRng;
+use smallvec::SmallVec;
 use crate::write::FormatOptions;
 
 /// The deepest part tree written; deeper trees are refused (parsers stop
@@ -104,30 +105,76 @@ pub struct Envelope {
 ///
 /// The fields live behind one `Box`, so that the chained calls move a
 /// pointer rather than the whole builder.
+///
+/// [`MessageBuilder::build`] turns that same `Box` into the [`Message`],
+/// so building allocates nothing for the message itself and moves no
+/// header lists.
 #[derive(Debug, Default)]
 pub struct MessageBuilder<'a>(Box<Fields<'a>>);
 
-#[derive(Debug, Default)]
-struct Fields<'a> {
-    from: Vec<Mailbox>,
-    sender: Option<Mailbox>,
-    reply_to: Vec<Address>,
-    to: Vec<Address>,
-    cc: Vec<Address>,
-    bcc: Vec<Address>,
-    subject: Option<Cow<'a, str>>,
-    date: Option<DateTime>,
-    message_id: Option<MessageId>,
-    in_reply_to: Vec<MessageId>,
-    references: Vec<MessageId>,
-    headers: Vec<(HeaderName, String)>,
+/// A single From or To address is the common case: kept inline.
+pub(crate) type Mailboxes = SmallVec<[Mailbox; 1]>;
+/// See [`Mailboxes`].
+pub(crate) type Addresses1 = SmallVec<[Address; 1]>;
+
+/// The builder's fields, and after `build` the message's: the top-level
+/// header fields, validated, and the prepared body.
+#[derive(Default)]
+pub(crate) struct Fields<'a> {
+    pub(crate) from: Mailboxes,
+    pub(crate) sender: Option<Mailbox>,
+    pub(crate) reply_to: Vec<Address>,
+    pub(crate) to: Addresses1,
+    pub(crate) cc: Vec<Address>,
+    /// Not written; kept for the envelope.
+    pub(crate) bcc: Vec<Address>,
+    pub(crate) subject: Option<Cow<'a, str>>,
+    /// Always set by `build` (the current time when not given).
+    pub(crate) date: Option<DateTime>,
+    /// Always set by `build` (generated when not given).
+    pub(crate) message_id: Option<MessageId>,
+    pub(crate) in_reply_to: Vec<MessageId>,
+    pub(crate) references: Vec<MessageId>,
+    /// Extra header fields.
+    pub(crate) headers: Vec<(HeaderName, String)>,
     text: Option<Cow<'a, str>>,
     html: Option<Cow<'a, str>>,
     inline: Vec<SinglePart<'a>>,
     attachments: Vec<SinglePart<'a>>,
-    body: Option<Part<'a>>,
-    options: FormatOptions,
+    /// Boxed: rarely set, and the box of fields stays small enough for
+    /// the allocator's fast path (at most 1032 octets for glibc's tcache).
+    body: Option<Box<Part<'a>>>,
+    pub(crate) options: FormatOptions,
     error: Option<Error>,
+    /// The body, laid out, measured and given boundaries by `build`.
+    pub(crate) root: Prepared<'a>,
+}
+
+impl std::fmt::Debug for Fields<'_> {
+    /// The builder's inputs, as before the body was kept here too.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Fields")
+            .field("from", &self.from)
+            .field("sender", &self.sender)
+            .field("reply_to", &self.reply_to)
+            .field("to", &self.to)
+            .field("cc", &self.cc)
+            .field("bcc", &self.bcc)
+            .field("subject", &self.subject)
+            .field("date", &self.date)
+            .field("message_id", &self.message_id)
+            .field("in_reply_to", &self.in_reply_to)
+            .field("references", &self.references)
+            .field("headers", &self.headers)
+            .field("text", &self.text)
+            .field("html", &self.html)
+            .field("inline", &self.inline)
+            .field("attachments", &self.attachments)
+            .field("body", &self.body)
+            .field("options", &self.options)
+            .field("error", &self.error)
+            .finish()
+    }
 }
 
 impl<'a> MessageBuilder<'a> {
@@ -299,7 +346,7 @@ impl<'a> MessageBuilder<'a> {
     /// attachments.
     #[must_use]
     pub fn body(mut self, part: impl Into<Part<'a>>) -> Self {
-        self.0.body = Some(part.into());
+        self.0.body = Some(Box::new(part.into()));
         self
     }
 
@@ -344,49 +391,86 @@ impl<'a> MessageBuilder<'a> {
         }
         let opts = self.0.options;
         let smtputf8 = opts.smtputf8;
-        let domain = if smtputf8 { first_from.email().domain() } else { first_from.email().ascii_domain() }.to_owned();
+        // The first From domain names generated identifiers; copied only
+        // when one is generated.
+        let needs_domain = self.0.message_id.is_none()
+            || (self.0.body.is_none() && self.0.inline.iter().any(|p| p.content_id.is_none()));
+        let domain = if needs_domain {
+            if smtputf8 { first_from.email().domain() } else { first_from.email().ascii_domain() }.to_owned()
+        } else {
+            String::new()
+        };
 
-        // Addresses: a UTF-8 local part needs SMTPUTF8 (RFC 6531).
-        let lists = [&self.0.to, &self.0.cc, &self.0.bcc, &self.0.reply_to];
-        for m in lists.into_iter().flatten().flat_map(Address::mailboxes).chain(&self.0.from).chain(&self.0.sender) {
-            m.email().check(smtputf8)?;
+        // Addresses: a UTF-8 local part needs SMTPUTF8 (RFC 6531). Checked in
+        // this order (To, Cc, Bcc, Reply-To, From, Sender), so the first
+        // offending address is the one reported.
+        if !smtputf8 {
+            for list in [&self.0.to[..], &self.0.cc, &self.0.bcc, &self.0.reply_to] {
+                for a in list {
+                    for m in a.mailboxes() {
+                        m.email().check(false)?;
+                    }
+                }
+            }
+            for m in self.0.from.iter().chain(&self.0.sender) {
+                m.email().check(false)?;
+            }
         }
 
         let mut rng = LazyRng::new(opts.seed);
-        let message_id = match self.0.message_id.take() {
-            Some(id) => id,
-            None => MessageId::generate(rng.get(), &domain),
-        };
-        let date = self.0.date.unwrap_or_else(DateTime::now);
+        if self.0.message_id.is_none() {
+            self.0.message_id = Some(MessageId::generate(rng.get(), &domain));
+        }
+        if self.0.date.is_none() {
+            self.0.date = Some(DateTime::now());
+        }
 
-        let root = match self.0.body.take() {
-            Some(part) => part,
-            None => self.layout(&mut rng, &domain)?,
-        };
-        let mut prepared = prepare(root, &opts)?;
-        assign_boundaries(&mut prepared, &mut rng)?;
-
-        let headers = TopHeaders {
-            from: self.0.from,
-            sender: self.0.sender,
-            reply_to: self.0.reply_to,
-            to: self.0.to,
-            cc: self.0.cc,
-            bcc: self.0.bcc,
-            subject: self.0.subject,
-            date,
-            message_id,
-            in_reply_to: self.0.in_reply_to,
-            references: self.0.references,
-            extra: self.0.headers,
-        };
-        let message = Message { headers: Box::new(headers), root: prepared, options: opts };
+        match self.0.body.take() {
+            Some(part) => self.0.root = prepare(*part, &opts)?,
+            // One text part and nothing else: prepared in place, without the
+            // layout's intermediate `Part`s or moving the part.
+            None if self.prepare_single_text(&opts)? => {}
+            None => self.0.root = prepare(self.layout(&mut rng, &domain)?, &opts)?,
+        }
+        assign_boundaries(&mut self.0.root, &mut rng)?;
+        let message = Message(self.0);
         message.check_header_charset()?;
         Ok(message)
     }
 
+    /// For a message with no inline parts or attachments and not both
+    /// texts, prepares its only part (what `layout` would return:
+    /// `SinglePart::plain` or `SinglePart::html`) as the root, in place.
+    /// False, doing nothing, for any other message.
+    fn prepare_single_text(&mut self, opts: &FormatOptions) -> Result<bool> {
+        let f = &mut *self.0;
+        if !f.inline.is_empty() || !f.attachments.is_empty() || (f.text.is_some() && f.html.is_some()) {
+            return Ok(false);
+        }
+        let (content_type, text) = match (f.text.take(), f.html.take()) {
+            (None, Some(html)) => (ContentType::text_html(), html),
+            (text, _) => (ContentType::text_plain(), text.unwrap_or(Cow::Borrowed(""))),
+        };
+        match &mut f.root {
+            // The placeholder root is an empty text/plain part: with the
+            // content type and body set it is the part `SinglePart::plain`
+            // or `SinglePart::html` makes (neither has a parameter to take
+            // out of the content type).
+            Prepared::Leaf(leaf) => {
+                leaf.part.content_type = content_type;
+                leaf.part.body = Body::Text(text);
+                leaf.prepare(opts)?;
+            }
+            root @ Prepared::Multi(_) => {
+                *root = Prepared::Leaf(prepare_leaf(SinglePart::new(content_type, Body::Text(text)), opts)?);
+            }
+        }
+        Ok(true)
+    }
+
     /// `mixed(related(alternative(text, html), inline…), attachments…)`,
     /// each level with a single child replaced by that child.
+    #[inline(never)]
     fn layout(&mut self, rng: &mut LazyRng, domain: &str) -> Result<Part<'a>> {
         let text = self.0.text.take().map(SinglePart::plain);
         let html = self.0.html.take().map(SinglePart::html);
@@ -441,24 +525,6 @@ fn collapse(m: MultiPart<'_>) -> Part<'_> {
     Part::Multi(m)
 }
 
-/// The top-level fields, validated.
-#[derive(Debug)]
-pub(crate) struct TopHeaders<'a> {
-    pub(crate) from: Vec<Mailbox>,
-    pub(crate) sender: Option<Mailbox>,
-    pub(crate) reply_to: Vec<Address>,
-    pub(crate) to: Vec<Address>,
-    pub(crate) cc: Vec<Address>,
-    /// Not written; kept for the envelope.
-    pub(crate) bcc: Vec<Address>,
-    pub(crate) subject: Option<Cow<'a, str>>,
-    pub(crate) date: DateTime,
-    pub(crate) message_id: MessageId,
-    pub(crate) in_reply_to: Vec<MessageId>,
-    pub(crate) references: Vec<MessageId>,
-    pub(crate) extra: Vec<(HeaderName, String)>,
-}
-
 /// Where a prepared leaf's bytes come from.
 #[derive(Debug)]
 pub(crate) enum Data<'a> {
@@ -499,8 +565,18 @@ pub(crate) enum Prepared<'a> {
     Multi(Multi<'a>),
 }
 
+impl Default for Prepared<'_> {
+    /// A placeholder until `build` prepares the body (allocates nothing): an
+    /// empty text/plain leaf, which `build` fills in place for a message
+    /// with a single text part.
+    fn default() -> Self {
+        Self::Leaf(Leaf::unprepared(SinglePart::empty_plain()))
+    }
+}
+
 /// Prepares the tree with an explicit stack (no recursion, so no stack
 /// overflow on a deep tree), refusing trees deeper than [`MAX_DEPTH`].
+#[inline(never)]
 fn prepare<'a>(root: Part<'a>, opts: &FormatOptions) -> Result<Prepared<'a>> {
     struct Frame<'a> {
         multi: Multi<'a>,
@@ -563,104 +639,143 @@ fn prepare<'a>(root: Part<'a>, opts: &FormatOptions) -> Result<Prepared<'a>> {
 pub(crate) const READ_CHUNK: usize = 57 * 1024;
 
 /// Measures a leaf and chooses (or checks) its transfer encoding.
-fn prepare_leaf<'a>(mut part: SinglePart<'a>, opts: &FormatOptions) -> Result<Leaf<'a>> {
-    if let Some(e) = part.error.take() {
-        return Err(e);
-    }
-    let is_message = part.content_type.is_message();
-    let is_text_type = part.content_type.is_text();
-    let charset = part.charset.unwrap_or(opts.charset);
-    let body = std::mem::replace(&mut part.body, Body::Bytes(Cow::Borrowed(&[])));
-    let (data, kind, written_charset) = match body {
-        Body::Text(text) => {
-            let bytes = charset.encode_cow(text, &|| part.describe())?;
-            let kind = if is_message { BodyKind::Message } else { BodyKind::Text };
-            (Data::Mem(bytes), kind, (is_text_type && !is_message).then_some(charset))
-        }
-        Body::Bytes(b) => (Data::Mem(b), if is_message { BodyKind::Message } else { BodyKind::Binary }, None),
-        Body::File(path) => (Data::File(path), if is_message { BodyKind::Message } else { BodyKind::Binary }, None),
-        Body::Reader(r) => {
-            part.body = Body::Reader(r);
-            (Data::Reader, if is_message { BodyKind::Message } else { BodyKind::Binary }, None)
-        }
-    };
-    // A text part given as bytes keeps the charset parameter the caller set.
-    let mut written_charset = written_charset.or(if is_text_type { part.charset } else { None });
-    // A text type guessed from a file name is checked against the content:
-    // 8-bit text without a charset is read differently by every client.
-    if part.guessed_type && is_text_type && written_charset.is_none() && !matches!(data, Data::Reader) {
-        match text_content(&data)? {
-            TextContent::Ascii => {}
-            TextContent::Utf8 => written_charset = Some(Charset::UTF_8),
-            TextContent::NotText => {
-                part.content_type = crate::header::content_type::ContentType::octet_stream();
-            }
-        }
-    }
-    let is_text_type = part.content_type.is_text();
+fn prepare_leaf<'a>(part: SinglePart<'a>, opts: &FormatOptions) -> Result<Leaf<'a>> {
+    let mut leaf = Leaf::unprepared(part);
+    leaf.prepare(opts)?;
+    Ok(leaf)
+}
 
-    if part.encoding.is_none()
-        && kind == BodyKind::Text
-        && let Data::Mem(b) = &data
-        && let Some(quick) = quick_text_base64(b)
-    {
-        return Ok(Leaf {
+impl<'a> Leaf<'a> {
+    /// `part`, not yet measured (the other fields are placeholders).
+    fn unprepared(part: SinglePart<'a>) -> Self {
+        Self {
             part,
-            data,
-            kind,
+            data: Data::Reader,
+            kind: BodyKind::Binary,
             encoding: TransferEncoding::Base64,
-            normalize: quick.line_breaks,
-            charset: written_charset,
-            encoded_len: quick.encoded_len,
-        });
+            normalize: false,
+            charset: None,
+            encoded_len: 0,
+        }
     }
-    let (measure, total_len) = match &data {
-        Data::Mem(b) => (Some(measure_bytes(b, kind)), b.len() as u64),
-        Data::File(path) => {
-            let (m, len) = measure_file(path, kind)?;
-            (Some(m), len)
+
+    /// Measures the part and chooses (or checks) its transfer encoding, in
+    /// place: the part is not moved.
+    fn prepare(&mut self, opts: &FormatOptions) -> Result<()> {
+        let part = &mut self.part;
+        if let Some(e) = part.error.take() {
+            return Err(e);
         }
-        Data::Reader => (None, 0),
-    };
-    let encoding = match (measure.as_ref(), part.encoding) {
-        (Some(m), Some(forced)) => {
-            encode::check_forced(m, kind, forced).map_err(|e| Error::EncodingCannotRepresent {
-                encoding: forced,
-                part: part.describe(),
-                reason: e.to_string(),
-            })?;
-            forced
+        let is_message = part.content_type.is_message();
+        let is_text_type = part.content_type.is_text();
+        let charset = part.charset.unwrap_or(opts.charset);
+        let body = std::mem::replace(&mut part.body, Body::Bytes(Cow::Borrowed(&[])));
+        let (data, kind, written_charset) = match body {
+            Body::Text(text) => {
+                let bytes = charset.encode_cow(text, &|| part.describe())?;
+                let kind = if is_message { BodyKind::Message } else { BodyKind::Text };
+                (Data::Mem(bytes), kind, (is_text_type && !is_message).then_some(charset))
+            }
+            Body::Bytes(b) => (Data::Mem(b), if is_message { BodyKind::Message } else { BodyKind::Binary }, None),
+            Body::File(path) => (Data::File(path), if is_message { BodyKind::Message } else { BodyKind::Binary }, None),
+            Body::Reader(r) => {
+                part.body = Body::Reader(r);
+                (Data::Reader, if is_message { BodyKind::Message } else { BodyKind::Binary }, None)
+            }
+        };
+        // A text part given as bytes keeps the charset parameter the caller set.
+        let mut written_charset = written_charset.or(if is_text_type { part.charset } else { None });
+        // A text type guessed from a file name is checked against the content:
+        // 8-bit text without a charset is read differently by every client.
+        if part.guessed_type && is_text_type && written_charset.is_none() && !matches!(data, Data::Reader) {
+            match text_content(&data)? {
+                TextContent::Ascii => {}
+                TextContent::Utf8 => written_charset = Some(Charset::UTF_8),
+                TextContent::NotText => {
+                    part.content_type = ContentType::octet_stream();
+                }
+            }
         }
-        // A type that is neither text nor a message is sent base64: readers
-        // disagree on whether the CRLF before the delimiter belongs to a 7bit
-        // body of octets (Perl's MIME-tools and postal-mime keep or drop it).
-        (Some(_), None) if !is_text_type && !is_message => TransferEncoding::Base64,
-        (Some(m), None) => encode::choose(m, kind),
-        (None, forced) => match (kind, forced) {
-            (BodyKind::Message, _) | (_, Some(TransferEncoding::SevenBit | TransferEncoding::EightBit | TransferEncoding::Binary)) => {
-                return Err(Error::UncheckableStream {
+
+        if part.encoding.is_none()
+            && kind == BodyKind::Text
+            && let Data::Mem(b) = &data
+            && let Some(quick) = quick_text_base64(b)
+        {
+            self.data = data;
+            self.kind = kind;
+            self.encoding = TransferEncoding::Base64;
+            self.normalize = quick.line_breaks;
+            self.charset = written_charset;
+            self.encoded_len = quick.encoded_len;
+            return Ok(());
+        }
+        self.measure(data, kind, written_charset)
+    }
+
+    /// The rest of [`Leaf::prepare`]: measures the whole body and chooses
+    /// or checks its encoding (out of line: a mostly-8-bit text never gets
+    /// here).
+    #[inline(never)]
+    fn measure(&mut self, data: Data<'a>, kind: BodyKind, written_charset: Option<Charset>) -> Result<()> {
+        let part = &mut self.part;
+        // After `prepare`, which may have corrected a guessed text type.
+        let is_message = part.content_type.is_message();
+        let is_text_type = part.content_type.is_text();
+        let (measure, total_len) = match &data {
+            Data::Mem(b) => (Some(measure_bytes(b, kind)), b.len() as u64),
+            Data::File(path) => {
+                let (m, len) = measure_file(path, kind)?;
+                (Some(m), len)
+            }
+            Data::Reader => (None, 0),
+        };
+        let encoding = match (measure.as_ref(), part.encoding) {
+            (Some(m), Some(forced)) => {
+                encode::check_forced(m, kind, forced).map_err(|e| Error::EncodingCannotRepresent {
+                    encoding: forced,
                     part: part.describe(),
-                    encoding: forced.unwrap_or(TransferEncoding::SevenBit),
-                });
+                    reason: e.to_string(),
+                })?;
+                forced
             }
-            (_, Some(f)) => f,
-            (_, None) => TransferEncoding::Base64,
-        },
-    };
-    let normalize = kind != BodyKind::Binary
-        && !matches!(encoding, TransferEncoding::QuotedPrintable)
-        && measure.as_ref().is_none_or(|m| m.bare_lf() > 0 || m.bare_cr() > 0);
-    let encoded_len = measure.as_ref().map_or(0, |m| {
-        let len = if normalize { m.normalized_len() } else { total_len };
-        match encoding {
-            TransferEncoding::Base64 => Base64Encoder::encoded_len(len),
-            TransferEncoding::QuotedPrintable => {
-                m.qp_len_bound(if kind == BodyKind::Binary { QpMode::Binary } else { QpMode::Text })
+            // A type that is neither text nor a message is sent base64: readers
+            // disagree on whether the CRLF before the delimiter belongs to a 7bit
+            // body of octets (Perl's MIME-tools and postal-mime keep or drop it).
+            (Some(_), None) if !is_text_type && !is_message => TransferEncoding::Base64,
+            (Some(m), None) => encode::choose(m, kind),
+            (None, forced) => match (kind, forced) {
+                (BodyKind::Message, _) | (_, Some(TransferEncoding::SevenBit | TransferEncoding::EightBit | TransferEncoding::Binary)) => {
+                    return Err(Error::UncheckableStream {
+                        part: part.describe(),
+                        encoding: forced.unwrap_or(TransferEncoding::SevenBit),
+                    });
+                }
+                (_, Some(f)) => f,
+                (_, None) => TransferEncoding::Base64,
+            },
+        };
+        let normalize = kind != BodyKind::Binary
+            && !matches!(encoding, TransferEncoding::QuotedPrintable)
+            && measure.as_ref().is_none_or(|m| m.bare_lf() > 0 || m.bare_cr() > 0);
+        let encoded_len = measure.as_ref().map_or(0, |m| {
+            let len = if normalize { m.normalized_len() } else { total_len };
+            match encoding {
+                TransferEncoding::Base64 => Base64Encoder::encoded_len(len),
+                TransferEncoding::QuotedPrintable => {
+                    m.qp_len_bound(if kind == BodyKind::Binary { QpMode::Binary } else { QpMode::Text })
+                }
+                _ => len,
             }
-            _ => len,
-        }
-    });
-    Ok(Leaf { part, data, kind, encoding, normalize, charset: written_charset, encoded_len })
+        });
+        self.data = data;
+        self.kind = kind;
+        self.encoding = encoding;
+        self.normalize = normalize;
+        self.charset = written_charset;
+        self.encoded_len = encoded_len;
+        Ok(())
+    }
 }
 
 /// The outcome of [`quick_text_base64`].
@@ -674,19 +789,31 @@ struct QuickBase64 {
 /// (RFC 2045 §6.7), so it is at least `len + 2 × high`, and base64 of the
 /// CRLF-normalised text is at most base64 of `len + CR + LF` octets. When
 /// the first exceeds the second, [`encode::choose`] would pick base64 too.
-/// Two vectorised counts; mostly-CJK text never needs more.
+///
+/// Line breaks are counted first (`memchr`, vectorised at run time); that
+/// fixes how many octets above 127 decide it, and they are counted only
+/// until there are enough: about a fifth of a mostly-CJK text.
 fn quick_text_base64(b: &[u8]) -> Option<QuickBase64> {
     // Byte-wide sums over blocks of at most 255 octets vectorise to byte
     // adds (baseline x86-64 has no POPCNT, and u64 sums widen every lane).
-    const BLOCK: usize = 255;
-    let (mut high, mut breaks) = (0u64, 0u64);
-    for block in b.chunks(BLOCK) {
-        high += u64::from(block.iter().fold(0u8, |n, &c| n.wrapping_add(c >> 7)));
-        breaks += u64::from(block.iter().fold(0u8, |n, &c| n.wrapping_add(u8::from(c == b'\n' || c == b'\r'))));
-    }
+    // 224 is 7 rounds of the 32-octet vector loop, so that only the last
+    // block has a scalar tail.
+    const BLOCK: usize = 224;
+    let breaks = memchr::memchr2_iter(b'\n', b'\r', b).count() as u64;
     let len = b.len() as u64;
     let b64_max = Base64Encoder::encoded_len(len + breaks);
-    (high > 0 && len + 2 * high > b64_max).then_some(QuickBase64 { line_breaks: breaks > 0, encoded_len: b64_max })
+    // `len + 2 × high > b64_max`, where `b64_max >= len` (base64 never
+    // shrinks), holds from this many octets above 127 on; it is at least 1,
+    // so `high > 0` follows.
+    let enough = b64_max.saturating_sub(len) / 2 + 1;
+    let mut high = 0u64;
+    for block in b.chunks(BLOCK) {
+        high += u64::from(block.iter().fold(0u8, |n, &c| n.wrapping_add(c >> 7)));
+        if high >= enough {
+            return Some(QuickBase64 { line_breaks: breaks > 0, encoded_len: b64_max });
+        }
+    }
+    None
 }
 
 enum TextContent {
@@ -772,6 +899,16 @@ fn measure_file(path: &std::path::Path, kind: BodyKind) -> Result<(Measure, u64)
 /// Gives every multipart a boundary found in none of the parts written with
 /// an identity encoding.
 fn assign_boundaries(root: &mut Prepared<'_>, rng: &mut LazyRng) -> Result<()> {
+    if let Prepared::Leaf(_) = root {
+        // No multipart, no boundary (and no stack to allocate).
+        return Ok(());
+    }
+    assign_multipart_boundaries(root, rng)
+}
+
+/// [`assign_boundaries`] for a tree with multiparts (out of line).
+#[inline(never)]
+fn assign_multipart_boundaries(root: &mut Prepared<'_>, rng: &mut LazyRng) -> Result<()> {
     let mut count = 0;
     let mut exposed = Vec::new();
     let mut stack = vec![&*root];
@@ -807,11 +944,50 @@ fn assign_boundaries(root: &mut Prepared<'_>, rng: &mut LazyRng) -> Result<()> {
 
 /// A built message, ready to be written any number of times (except that a
 /// body read from a stream can be written only once).
-#[derive(Debug)]
-pub struct Message<'a> {
-    pub(crate) headers: Box<TopHeaders<'a>>,
-    pub(crate) root: Prepared<'a>,
-    pub(crate) options: FormatOptions,
+///
+/// It is the builder's own `Box`: the header fields validated and the
+/// body prepared.
+pub struct Message<'a>(pub(crate) Box<Fields<'a>>);
+
+/// What `message_id` returns if the identifier were missing, which `build`
+/// never allows.
+static NO_MESSAGE_ID: MessageId = MessageId::EMPTY;
+
+impl std::fmt::Debug for Message<'_> {
+    /// The same shape as before the message shared the builder's `Box`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        struct TopHeaders<'m, 'a>(&'m Fields<'a>);
+        impl std::fmt::Debug for TopHeaders<'_, '_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                let h = self.0;
+                let mut d = f.debug_struct("TopHeaders");
+                d.field("from", &h.from)
+                    .field("sender", &h.sender)
+                    .field("reply_to", &h.reply_to)
+                    .field("to", &h.to)
+                    .field("cc", &h.cc)
+                    .field("bcc", &h.bcc)
+                    .field("subject", &h.subject);
+                match &h.date {
+                    Some(date) => d.field("date", date),
+                    None => d.field("date", &h.date),
+                };
+                match &h.message_id {
+                    Some(id) => d.field("message_id", id),
+                    None => d.field("message_id", &h.message_id),
+                };
+                d.field("in_reply_to", &h.in_reply_to)
+                    .field("references", &h.references)
+                    .field("extra", &h.headers)
+                    .finish()
+            }
+        }
+        f.debug_struct("Message")
+            .field("headers", &TopHeaders(&self.0))
+            .field("root", &self.0.root)
+            .field("options", &self.0.options)
+            .finish()
+    }
 }
 
 impl<'a> Message<'a> {
@@ -825,12 +1001,12 @@ impl<'a> Message<'a> {
     /// form (punycode domains) unless SMTPUTF8 is on.
     #[must_use]
     pub fn envelope(&self) -> Envelope {
-        let h = &self.headers;
-        let utf8 = self.options.smtputf8;
+        let h = &self.0;
+        let utf8 = h.options.smtputf8;
         let addr = |m: &Mailbox| m.email().to_envelope_string(utf8).unwrap_or_else(|_| m.email().to_string());
         let from = h.sender.as_ref().or(h.from.first()).map(addr).unwrap_or_default();
         let mut to: Vec<String> = Vec::new();
-        for m in [&h.to, &h.cc, &h.bcc].into_iter().flatten().flat_map(Address::mailboxes) {
+        for m in [&h.to[..], &h.cc, &h.bcc].into_iter().flatten().flat_map(Address::mailboxes) {
             let a = addr(m);
             if !to.contains(&a) {
                 to.push(a);
@@ -842,22 +1018,28 @@ impl<'a> Message<'a> {
     /// The Message-ID (without angle brackets).
     #[must_use]
     pub fn message_id(&self) -> &MessageId {
-        &self.headers.message_id
+        self.0.message_id.as_ref().unwrap_or(&NO_MESSAGE_ID)
     }
 
     /// Checks that every header text fits the header charset, so that
     /// writing cannot fail on it later.
     fn check_header_charset(&self) -> Result<()> {
-        let charset = self.options.charset;
-        if charset.is_utf8() {
+        if self.0.options.charset.is_utf8() {
             return Ok(());
         }
-        let h = &self.headers;
+        self.check_header_texts()
+    }
+
+    /// [`Message::check_header_charset`] for a charset other than UTF-8.
+    #[inline(never)]
+    fn check_header_texts(&self) -> Result<()> {
+        let h = &self.0;
+        let charset = h.options.charset;
         let check = |text: &str, field: &str| charset.encode(text, &|| field.to_owned()).map(drop);
         if let Some(s) = &h.subject {
             check(s, "Subject")?;
         }
-        for (field, list) in [("Reply-To", &h.reply_to), ("To", &h.to), ("Cc", &h.cc)] {
+        for (field, list) in [("Reply-To", &h.reply_to[..]), ("To", &h.to), ("Cc", &h.cc)] {
             for a in list {
                 if let Address::Group(g) = a {
                     check(g.name(), field)?;
@@ -870,7 +1052,7 @@ impl<'a> Message<'a> {
         for m in h.from.iter().chain(&h.sender) {
             check(m.name().unwrap_or_default(), "From")?;
         }
-        for (name, value) in &h.extra {
+        for (name, value) in &h.headers {
             check(value, name.as_str())?;
         }
         Ok(())
@@ -897,6 +1079,38 @@ mod quick_tests {
                 let len = s.len() as u64;
                 let want = high > 0 && len + 2 * high > Base64Encoder::encoded_len(len + breaks);
                 assert_eq!(quick_text_base64(s).is_some(), want, "{s:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_early_stop_agrees_with_full_counts_near_the_threshold() {
+        // Mixtures of ASCII, line breaks and 8-bit octets around the point
+        // where base64 starts to win, and longer than one counting block.
+        for len in [1usize, 2, 3, 7, 76, 223, 224, 225, 500, 1000, 3000] {
+            for high_pct in [0usize, 10, 15, 17, 18, 19, 20, 21, 22, 25, 30, 100] {
+                for break_every in [0usize, 1, 2, 5, 40] {
+                    let s: Vec<u8> = (0..len)
+                        .map(|i| {
+                            if break_every > 0 && i % break_every == 0 {
+                                if i % 2 == 0 { b'\n' } else { b'\r' }
+                            } else if (i * 100 / len.max(1)) < high_pct {
+                                0xE4
+                            } else {
+                                b'a'
+                            }
+                        })
+                        .collect();
+                    let high = s.iter().filter(|&&c| c >= 0x80).count() as u64;
+                    let breaks = s.iter().filter(|&&c| c == b'\n' || c == b'\r').count() as u64;
+                    let n = s.len() as u64;
+                    let b64_max = Base64Encoder::encoded_len(n + breaks);
+                    let got = quick_text_base64(&s);
+                    assert_eq!(got.is_some(), high > 0 && n + 2 * high > b64_max, "{len} {high_pct} {break_every}");
+                    if let Some(q) = got {
+                        assert_eq!((q.line_breaks, q.encoded_len), (breaks > 0, b64_max));
+                    }
+                }
             }
         }
     }

@@ -105,6 +105,24 @@ impl<'a> SinglePart<'a> {
         part
     }
 
+    /// An empty `text/plain` part with no parameter, as [`SinglePart::new`]
+    /// makes it but with no checks to run (a placeholder to fill in place).
+    pub(crate) fn empty_plain() -> Self {
+        Self {
+            content_type: ContentType::text_plain(),
+            charset: None,
+            body: Body::Bytes(Cow::Borrowed(&[])),
+            encoding: None,
+            disposition: None,
+            filename: None,
+            content_id: None,
+            description: None,
+            headers: Vec::new(),
+            guessed_type: false,
+            error: None,
+        }
+    }
+
     /// `text/plain` in UTF-8 (or the message's charset).
     #[must_use]
     pub fn plain(text: impl Into<Cow<'a, str>>) -> Self {

@@ -19,9 +19,10 @@ use crate::encode::qp::{QpEncoder, QpMode};
 use crate::encode::{BodyKind, TransferEncoding};
 use crate::error::{Error, Result};
 use crate::header::HeaderStyle;
+use crate::header::date::RFC5322_LEN;
 use crate::header::address::{write_address_list, write_mailbox};
 use crate::header::encoded_word::write_unstructured;
-use crate::header::fold::Folder;
+use crate::header::fold::{Folder, HARD_LINE_LIMIT};
 use crate::header::message_id::MessageId;
 use crate::header::rfc2231::{ParamStyle, write_param};
 use crate::message::{Data, Leaf, Message, Multi, Prepared, READ_CHUNK};
@@ -156,10 +157,10 @@ impl Message<'_> {
     /// An upper estimate of the message size: the encoded bodies are exact.
     fn estimated_len(&self) -> usize {
         let mut total = 2 * HEADER_ESTIMATE;
-        if let Prepared::Leaf(l) = &self.root {
+        if let Prepared::Leaf(l) = &self.0.root {
             return total + usize::try_from(l.encoded_len).unwrap_or(0);
         }
-        let mut stack = vec![&self.root];
+        let mut stack = vec![&self.0.root];
         while let Some(node) = stack.pop() {
             total += HEADER_ESTIMATE;
             match node {
@@ -172,12 +173,12 @@ impl Message<'_> {
 
     fn write(&self, out: &mut Out<'_>) -> Result<()> {
         self.write_top_headers(&mut out.buf)?;
-        write_content_headers(&self.root, &self.options, &mut out.buf)?;
+        write_content_headers(&self.0.root, &self.0.options, &mut out.buf)?;
         out.buf.extend_from_slice(b"\r\n");
         let mut chunk = Vec::new();
         // Multiparts being written, with the index of their next child.
         let mut stack: Vec<(&Multi<'_>, usize)> = Vec::new();
-        match &self.root {
+        match &self.0.root {
             Prepared::Leaf(l) => write_leaf_body(l, out, &mut chunk)?,
             Prepared::Multi(m) => stack.push((m, 0)),
         }
@@ -196,7 +197,7 @@ impl Message<'_> {
             out.buf.extend_from_slice(b"--");
             out.buf.extend_from_slice(multi.boundary.as_bytes());
             out.buf.extend_from_slice(b"\r\n");
-            write_content_headers(child, &self.options, &mut out.buf)?;
+            write_content_headers(child, &self.0.options, &mut out.buf)?;
             out.buf.extend_from_slice(b"\r\n");
             match child {
                 Prepared::Leaf(l) => write_leaf_body(l, out, &mut chunk)?,
@@ -208,8 +209,8 @@ impl Message<'_> {
     }
 
     fn write_top_headers(&self, buf: &mut Vec<u8>) -> Result<()> {
-        let h = &self.headers;
-        let style = self.options.header_style();
+        let h = &self.0;
+        let style = h.options.header_style();
         let ctx = |field: &'static str| move || field.to_owned();
         {
             let mut f = Folder::new(buf, "From");
@@ -226,7 +227,7 @@ impl Message<'_> {
             write_mailbox(&mut f, b" ", sender, 0, &style, &ctx("Sender"))?;
             f.finish();
         }
-        for (name, list) in [("Reply-To", &h.reply_to), ("To", &h.to), ("Cc", &h.cc)] {
+        for (name, list) in [("Reply-To", &h.reply_to[..]), ("To", &h.to), ("Cc", &h.cc)] {
             if !list.is_empty() {
                 let mut f = Folder::new(buf, name);
                 write_address_list(&mut f, list, &style, &move || name.to_owned())?;
@@ -241,13 +242,20 @@ impl Message<'_> {
             write_unstructured(&mut f, subject, &style, &ctx("Subject"))?;
             f.finish();
         }
-        buf.extend_from_slice(b"Date: ");
-        h.date.write(buf);
-        buf.extend_from_slice(b"\r\n");
-        write_ids(buf, "Message-ID", std::slice::from_ref(&h.message_id));
+        if let Some(date) = &h.date {
+            // The whole line, fixed length, in one copy.
+            let mut line = [0u8; 6 + RFC5322_LEN + 2];
+            line[..6].copy_from_slice(b"Date: ");
+            line[6..6 + RFC5322_LEN].copy_from_slice(&date.rfc5322_bytes());
+            line[6 + RFC5322_LEN..].copy_from_slice(b"\r\n");
+            buf.extend_from_slice(&line);
+        }
+        if let Some(id) = &h.message_id {
+            write_message_id(buf, id);
+        }
         write_ids(buf, "In-Reply-To", &h.in_reply_to);
         write_ids(buf, "References", &h.references);
-        for (name, value) in &h.extra {
+        for (name, value) in &h.headers {
             let mut f = Folder::new(buf, name.as_str());
             write_unstructured(&mut f, value, &style, &|| name.as_str().to_owned())?;
             f.finish();
@@ -255,6 +263,35 @@ impl Message<'_> {
         buf.extend_from_slice(b"MIME-Version: 1.0\r\n");
         Ok(())
     }
+}
+
+/// `Message-ID: <id>`: one identifier, which the folder would put on the
+/// first line unless it is too long even for that (RFC 5322 §2.1.1).
+fn write_message_id(buf: &mut Vec<u8>, id: &MessageId) {
+    const NAME: &str = "Message-ID";
+    let id_bytes = id.as_str().as_bytes();
+    // `Name:`, the space, `<id>`: what Folder::push_with checks against
+    // the hard limit before the first token (the soft one applies only
+    // after a token).
+    if NAME.len() + 1 + 1 + id_bytes.len() + 2 > HARD_LINE_LIMIT {
+        return write_ids(buf, NAME, std::slice::from_ref(id));
+    }
+    buf.extend_from_slice(b"Message-ID: <");
+    buf.extend_from_slice(id_bytes);
+    buf.extend_from_slice(b">\r\n");
+}
+
+/// `; charset=NAME`: what [`write_param`] writes for a token (every
+/// charset name is one: letters, digits, `-`, `_`), without its checks.
+/// Unless `last`, the `;` of the parameter that follows counts toward the
+/// fit, as in `write_param`.
+fn write_charset_param(f: &mut Folder<'_>, charset: &str, last: bool) {
+    let name = charset.as_bytes();
+    f.glue(b";");
+    f.push_with_trailing(b" ", 8 + name.len(), usize::from(!last), |out| {
+        out.extend_from_slice(b"charset=");
+        out.extend_from_slice(name);
+    });
 }
 
 /// `Name: <id1> <id2>` folded between identifiers (RFC 5322 §3.6.4).
@@ -301,7 +338,7 @@ fn write_content_headers(node: &Prepared<'_>, opts: &FormatOptions, buf: &mut Ve
             let any = leaf.charset.is_some() || !params.is_empty() || has_name;
             f.push_with_trailing(b" ", essence.len(), usize::from(any), |out| out.extend_from_slice(essence));
             if let Some(cs) = leaf.charset {
-                write_param(&mut f, "charset", cs.name(), &ps, false, params.is_empty() && !has_name, &context)?;
+                write_charset_param(&mut f, cs.name(), params.is_empty() && !has_name);
             }
             for (i, (name, value)) in params.iter().enumerate() {
                 write_param(&mut f, name, value, &ps, false, i + 1 == params.len() && !has_name, &context)?;
@@ -310,9 +347,7 @@ fn write_content_headers(node: &Prepared<'_>, opts: &FormatOptions, buf: &mut Ve
                 write_param(&mut f, "name", name, &ps, true, true, &context)?;
             }
             f.finish();
-            buf.extend_from_slice(b"Content-Transfer-Encoding: ");
-            buf.extend_from_slice(leaf.encoding.as_str().as_bytes());
-            buf.extend_from_slice(b"\r\n");
+            buf.extend_from_slice(leaf.encoding.header_line());
             if let Some(d) = p.disposition {
                 let mut f = Folder::new(buf, "Content-Disposition");
                 let d = d.as_str();
@@ -412,6 +447,12 @@ fn write_leaf_body(leaf: &Leaf<'_>, out: &mut Out<'_>, chunk: &mut Vec<u8>) -> R
                 }
             } else {
                 out.buf.reserve(usize::try_from(leaf.encoded_len).unwrap_or(0));
+                if let StreamEncoder::Base64 { crlf: None, .. } = enc {
+                    // The whole body is here: one call, nothing carried.
+                    Base64Encoder::encode_all(bytes, &mut out.buf);
+                    out.maybe_flush()?;
+                    return Ok(());
+                }
                 enc.update(bytes, &mut out.buf);
             }
         }
@@ -457,5 +498,48 @@ fn stream(r: &mut dyn Read, enc: &mut StreamEncoder, out: &mut Out<'_>, chunk: &
         };
         enc.update(chunk.get(..n).unwrap_or_default(), &mut out.buf);
         out.maybe_flush().map_err(StreamError::Write)?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_id_line_is_what_the_folder_writes() {
+        for len in [1, 16, 70, 975, 980, 981, 982, 983, 990, 1200] {
+            let id = MessageId::new(&format!("{}@x", "a".repeat(len))).unwrap();
+            let (mut quick, mut folded) = (Vec::new(), Vec::new());
+            write_message_id(&mut quick, &id);
+            write_ids(&mut folded, "Message-ID", std::slice::from_ref(&id));
+            assert!(quick == folded, "{len}");
+        }
+    }
+
+    #[test]
+    fn charset_parameter_is_what_write_param_writes() {
+        let opts = FormatOptions::default();
+        let ps = opts.param_style();
+        for charset in ["UTF-8", "ISO-8859-1", "GB18030", "ISO-2022-JP", "US-ASCII"] {
+            // Essences long enough to push the parameter (and the `;` after
+            // it) across the soft limit at every column.
+            for n in 1..90 {
+                let essence = format!("text/{}", "x".repeat(n));
+                for last in [false, true] {
+                    let (mut quick, mut general) = (Vec::new(), Vec::new());
+                    for (out, fast) in [(&mut quick, true), (&mut general, false)] {
+                        let mut f = Folder::new(out, "Content-Type");
+                        f.push_with_trailing(b" ", essence.len(), 1, |o| o.extend_from_slice(essence.as_bytes()));
+                        if fast {
+                            write_charset_param(&mut f, charset, last);
+                        } else {
+                            write_param(&mut f, "charset", charset, &ps, false, last, &|| "charset".to_owned()).unwrap();
+                        }
+                        f.finish();
+                    }
+                    assert!(quick == general, "{charset} {n} {last}");
+                }
+            }
+        }
     }
 }

@@ -100,6 +100,15 @@ impl Base64Encoder {
         self.carried = tail.len();
     }
 
+    /// Encodes a whole body at once: the same output as `update` with all
+    /// of `input` then `finish`, in one call of the kernel (for a body in
+    /// memory, without the line carried over between calls).
+    pub(crate) fn encode_all(input: &[u8], out: &mut Vec<u8>) {
+        if !input.is_empty() {
+            MIME.encode_append(input, out);
+        }
+    }
+
     /// Writes the last line, padded with `=` and ended by CRLF; writes
     /// nothing when the body was empty or filled its last line exactly.
     /// The encoder can then start a new body.
@@ -159,6 +168,16 @@ mod tests {
         }
         chunks.push(&input[from..]);
         chunks
+    }
+
+    #[test]
+    fn encode_all_matches_update_and_finish() {
+        let input: Vec<u8> = (0..700u32).map(|i| (i * 7919 % 251) as u8).collect();
+        for len in (0..=300).chain([LINE_OCTETS * 10, LINE_OCTETS * 10 + 1, 700]) {
+            let mut out = Vec::new();
+            Base64Encoder::encode_all(&input[..len], &mut out);
+            assert_eq!(out, encode(&[&input[..len]]), "{len}");
+        }
     }
 
     #[test]

@@ -201,7 +201,15 @@ impl Charset {
     ///
     /// # Errors
     /// As [`Charset::encode`].
+    #[inline]
     pub fn encode_cow<'t>(&self, text: Cow<'t, str>, context: &dyn Fn() -> String) -> Result<Cow<'t, [u8]>> {
+        if self.kind == Kind::Utf8 {
+            // The text's own octets.
+            return Ok(match text {
+                Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
+                Cow::Owned(s) => Cow::Owned(s.into_bytes()),
+            });
+        }
         match text {
             Cow::Borrowed(s) => self.encode(s, context),
             Cow::Owned(s) => match self.encode(&s, context)? {
@@ -288,6 +296,19 @@ mod tests {
             ("Windows-1252", "windows-1252"),
         ] {
             assert_eq!(Charset::from_label(label).unwrap().name(), name, "{label}");
+        }
+    }
+
+    #[test]
+    fn every_charset_name_is_a_short_token() {
+        // The writer puts `charset=<name>` without the checks of write_param.
+        let mut names: Vec<&str> = TABLE.iter().map(|(n, _)| *n).collect();
+        names.extend(["UTF-8", "US-ASCII", "ISO-8859-1", "GB2312"]);
+        for label in ["utf8", "ascii", "latin1", "gb2312", "cp936", "cp950", "sjis", "uhc"] {
+            names.push(Charset::from_label(label).unwrap().name());
+        }
+        for name in names {
+            assert!(crate::header::content_type::is_token(name) && !name.contains("=?") && name.len() < 40, "{name}");
         }
     }
 

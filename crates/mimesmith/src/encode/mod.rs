@@ -53,6 +53,17 @@ impl TransferEncoding {
         }
     }
 
+    /// The whole `Content-Transfer-Encoding` line, CRLF included.
+    pub(crate) const fn header_line(self) -> &'static [u8] {
+        match self {
+            Self::SevenBit => b"Content-Transfer-Encoding: 7bit\r\n",
+            Self::EightBit => b"Content-Transfer-Encoding: 8bit\r\n",
+            Self::Binary => b"Content-Transfer-Encoding: binary\r\n",
+            Self::QuotedPrintable => b"Content-Transfer-Encoding: quoted-printable\r\n",
+            Self::Base64 => b"Content-Transfer-Encoding: base64\r\n",
+        }
+    }
+
     /// True for the identity encodings (7bit, 8bit, binary), which write the
     /// content as it is (RFC 2045 §6.2).
     #[must_use]
@@ -238,6 +249,14 @@ mod tests {
 
     fn pick(body: &[u8], kind: BodyKind) -> TransferEncoding {
         choose(&Measure::of(body), kind)
+    }
+
+    #[test]
+    fn header_lines_spell_the_tokens() {
+        use TransferEncoding::*;
+        for e in [SevenBit, EightBit, Binary, QuotedPrintable, Base64] {
+            assert_eq!(e.header_line(), format!("Content-Transfer-Encoding: {}\r\n", e.as_str()).as_bytes());
+        }
     }
 
     #[test]

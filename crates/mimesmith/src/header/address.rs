@@ -15,16 +15,119 @@ pub const MAX_LOCAL_PART: usize = 64;
 pub const MAX_DOMAIN: usize = 255;
 
 /// An addr-spec, `local@domain` (RFC 5322 §3.4.1), validated when built.
-#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct EmailAddress {
     /// The unquoted local part, `@`, and the domain as given, in one string
-    /// (one allocation per address).
+    /// (one allocation per address). In a [`Mailbox`] the display name goes
+    /// in front, so that a mailbox too is one allocation.
     text: String,
+    /// Where the address starts in `text`: the length of the display name
+    /// in front of it, 0 outside a mailbox.
+    start: usize,
     /// The position of the `@` that separates them.
     at: usize,
     /// The domain in ASCII when it differs from the domain as given:
     /// punycode A-labels for an IDN (RFC 5890 §2.3.2.1).
     ascii_domain: Option<Box<str>>,
+    /// The local part is a dot-atom (written without quotes).
+    local_dot_atom: bool,
+    /// The local part is ASCII.
+    local_ascii: bool,
+}
+
+/// An addr-spec taken apart and validated, not yet stored.
+struct AddrParts<'s> {
+    local: std::borrow::Cow<'s, str>,
+    domain: &'s str,
+    ascii_domain: Option<String>,
+    /// `local@domain` when the input holds it as it is stored (an unquoted
+    /// local part): copied at once.
+    whole: Option<&'s str>,
+    local_dot_atom: bool,
+    local_ascii: bool,
+}
+
+impl<'s> AddrParts<'s> {
+    /// [`EmailAddress::new`] up to the allocation; errors name `addr`.
+    #[inline]
+    fn parse(addr: &'s str) -> Result<Self> {
+        let input = addr;
+        let addr = super::trim(addr);
+        let invalid = |reason: &str| Error::InvalidAddress { input: input.to_owned(), reason: reason.to_owned() };
+        let (local, rest, ascii) = if let Some(quoted) = addr.strip_prefix('"') {
+            let (local, after) = unquote(quoted).ok_or_else(|| invalid("unterminated quoted local part"))?;
+            (std::borrow::Cow::Owned(local), after, None)
+        } else {
+            // The last `@` (a short scan from the end; `rfind` would call
+            // the general `memrchr`).
+            let at = addr.bytes().rposition(|b| b == b'@').ok_or_else(|| invalid("no @ in the address"))?;
+            let (local, after) = addr.split_at(at);
+            let Some(ascii) = dot_atom(local) else {
+                return Err(invalid(
+                    "an unquoted local part must be a dot-atom (RFC 5322 §3.4.1); quote it: \"…\"@domain",
+                ));
+            };
+            (std::borrow::Cow::Borrowed(local), after, Some(ascii))
+        };
+        let domain = rest.strip_prefix('@').ok_or_else(|| invalid("no @ after the local part"))?;
+        // A dot-atom is never empty and holds no control character.
+        let ascii_domain = check_parts(&local, domain, ascii.is_some()).map_err(|reason| invalid(&reason))?;
+        Ok(match ascii {
+            // An unquoted local part: the input is `local@domain` as stored.
+            Some(local_ascii) => Self { local, domain, ascii_domain, whole: Some(addr), local_dot_atom: true, local_ascii },
+            None => Self::quoted(local, domain, ascii_domain),
+        })
+    }
+
+    /// Parts whose local part is not known to be a dot-atom.
+    fn quoted(local: std::borrow::Cow<'s, str>, domain: &'s str, ascii_domain: Option<String>) -> Self {
+        let local_dot_atom = is_dot_atom(&local);
+        let local_ascii = local.is_ascii();
+        Self { local, domain, ascii_domain, whole: None, local_dot_atom, local_ascii }
+    }
+
+    /// Octets of `local@domain`.
+    fn len(&self) -> usize {
+        self.local.len() + 1 + self.domain.len()
+    }
+
+    /// Stores the address after `name` (empty for none) in one string.
+    #[inline]
+    fn store(self, name: &str) -> EmailAddress {
+        let mut text = String::with_capacity(name.len() + self.len());
+        text.push_str(name);
+        match self.whole {
+            Some(whole) => text.push_str(whole),
+            None => {
+                text.push_str(&self.local);
+                text.push('@');
+                text.push_str(self.domain);
+            }
+        }
+        EmailAddress {
+            text,
+            start: name.len(),
+            at: name.len() + self.local.len(),
+            ascii_domain: self.ascii_domain.map(String::into_boxed_str),
+            local_dot_atom: self.local_dot_atom,
+            local_ascii: self.local_ascii,
+        }
+    }
+}
+
+/// The checks of [`EmailAddress::from_parts`]; the ASCII domain when it
+/// differs, or the reason. `dot_atom` says that `local` is already known to
+/// be a dot-atom (so neither empty nor holding a control character).
+fn check_parts(local: &str, domain: &str, dot_atom: bool) -> std::result::Result<Option<String>, String> {
+    if !dot_atom && local.is_empty() {
+        return Err("the local part is empty".into());
+    }
+    if local.len() > MAX_LOCAL_PART {
+        return Err("the local part is longer than 64 octets (RFC 5321 §4.5.3.1.1)".into());
+    }
+    if !dot_atom && has_control(local) {
+        return Err("control characters (CR, LF, NUL, …) cannot appear in an address".into());
+    }
+    ascii_domain(domain)
 }
 
 impl EmailAddress {
@@ -35,27 +138,7 @@ impl EmailAddress {
     /// # Errors
     /// [`Error::InvalidAddress`] saying what is wrong.
     pub fn new(addr: &str) -> Result<Self> {
-        let input = addr;
-        let addr = addr.trim();
-        let invalid = |reason: &str| Error::InvalidAddress { input: input.to_owned(), reason: reason.to_owned() };
-        let (local, rest) = if let Some(quoted) = addr.strip_prefix('"') {
-            let (local, after) = unquote(quoted).ok_or_else(|| invalid("unterminated quoted local part"))?;
-            (local, after)
-        } else {
-            let at = addr.rfind('@').ok_or_else(|| invalid("no @ in the address"))?;
-            let (local, after) = addr.split_at(at);
-            if !is_dot_atom(local) {
-                return Err(invalid(
-                    "an unquoted local part must be a dot-atom (RFC 5322 §3.4.1); quote it: \"…\"@domain",
-                ));
-            }
-            (local.to_owned(), after)
-        };
-        let domain = rest.strip_prefix('@').ok_or_else(|| invalid("no @ after the local part"))?;
-        Self::from_parts(&local, domain).map_err(|e| match e {
-            Error::InvalidAddress { reason, .. } => Error::InvalidAddress { input: input.to_owned(), reason },
-            other => other,
-        })
+        AddrParts::parse(addr).map(|p| p.store(""))
     }
 
     /// Builds an address from an unquoted local part and a domain.
@@ -63,28 +146,20 @@ impl EmailAddress {
     /// # Errors
     /// [`Error::InvalidAddress`] saying what is wrong.
     pub fn from_parts(local: &str, domain: &str) -> Result<Self> {
-        let invalid = |reason: &str| Error::InvalidAddress { input: format!("{local}@{domain}"), reason: reason.to_owned() };
-        if local.is_empty() {
-            return Err(invalid("the local part is empty"));
-        }
-        if local.len() > MAX_LOCAL_PART {
-            return Err(invalid("the local part is longer than 64 octets (RFC 5321 §4.5.3.1.1)"));
-        }
-        if has_control(local) {
-            return Err(invalid("control characters (CR, LF, NUL, …) cannot appear in an address"));
-        }
-        let ascii = ascii_domain(domain).map_err(|r| invalid(&r))?;
-        let mut text = String::with_capacity(local.len() + 1 + domain.len());
-        text.push_str(local);
-        text.push('@');
-        text.push_str(domain);
-        Ok(Self { text, at: local.len(), ascii_domain: ascii.map(String::into_boxed_str) })
+        let ascii_domain = check_parts(local, domain, false)
+            .map_err(|reason| Error::InvalidAddress { input: format!("{local}@{domain}"), reason })?;
+        Ok(AddrParts::quoted(local.into(), domain, ascii_domain).store(""))
+    }
+
+    /// `local@domain`, without the display name a mailbox keeps in front.
+    fn addr_text(&self) -> &str {
+        self.text.get(self.start..).unwrap_or_default()
     }
 
     /// The local part, unquoted.
     #[must_use]
     pub fn local_part(&self) -> &str {
-        self.text.get(..self.at).unwrap_or_default()
+        self.text.get(self.start..self.at).unwrap_or_default()
     }
 
     /// The domain as given.
@@ -103,11 +178,17 @@ impl EmailAddress {
     /// SMTPUTF8 (RFC 6531 §3.2).
     #[must_use]
     pub fn is_ascii_local(&self) -> bool {
-        self.local_part().is_ascii()
+        self.local_ascii
     }
 
     pub(crate) fn local_is_dot_atom(&self) -> bool {
-        is_dot_atom(self.local_part())
+        self.local_dot_atom
+    }
+
+    /// The addr-spec exactly as written in a header, when that is the
+    /// stored text: a dot-atom local part and a domain written as given.
+    fn written_as_stored(&self, utf8: bool) -> Option<&str> {
+        (self.local_dot_atom && (utf8 || self.ascii_domain.is_none())).then(|| self.addr_text())
     }
 
     /// The addr-spec as written in a header: the local part quoted when it
@@ -141,14 +222,20 @@ impl EmailAddress {
     }
 
     /// Whether the address can be written: a UTF-8 local part needs `utf8`.
+    #[inline]
     pub(crate) fn check(&self, utf8: bool) -> Result<()> {
-        if !utf8 && !self.is_ascii_local() {
-            return Err(Error::InvalidAddress {
-                input: self.text.clone(),
-                reason: "a non-ASCII local part needs the SMTPUTF8 option (RFC 6531, RFC 6532)".to_owned(),
-            });
+        if !utf8 && !self.local_ascii {
+            return Err(self.needs_smtputf8());
         }
         Ok(())
+    }
+
+    #[cold]
+    fn needs_smtputf8(&self) -> Error {
+        Error::InvalidAddress {
+            input: self.addr_text().to_owned(),
+            reason: "a non-ASCII local part needs the SMTPUTF8 option (RFC 6531, RFC 6532)".to_owned(),
+        }
     }
 
     fn write(&self, out: &mut Vec<u8>, utf8: bool) -> Result<()> {
@@ -176,6 +263,38 @@ impl EmailAddress {
     }
 }
 
+impl Clone for EmailAddress {
+    /// A copy of the address alone (a mailbox's display name stays behind).
+    fn clone(&self) -> Self {
+        Self {
+            text: self.addr_text().to_owned(),
+            start: 0,
+            at: self.at - self.start,
+            ascii_domain: self.ascii_domain.clone(),
+            local_dot_atom: self.local_dot_atom,
+            local_ascii: self.local_ascii,
+        }
+    }
+}
+
+impl PartialEq for EmailAddress {
+    fn eq(&self, other: &Self) -> bool {
+        self.addr_text() == other.addr_text()
+            && self.at - self.start == other.at - other.start
+            && self.ascii_domain == other.ascii_domain
+    }
+}
+
+impl Eq for EmailAddress {}
+
+impl std::hash::Hash for EmailAddress {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.addr_text().hash(state);
+        (self.at - self.start).hash(state);
+        self.ascii_domain.hash(state);
+    }
+}
+
 /// ASCII atext (RFC 5322 §3.2.3) by octet; octets above 127 are false.
 const ATEXT_OCTET: [bool; 256] = {
     let mut t = [false; 256];
@@ -191,23 +310,29 @@ const ATEXT_OCTET: [bool; 256] = {
 
 /// dot-atom-text (RFC 5322 §3.2.3), with UTF-8 atext (RFC 6532 §3.2).
 fn is_dot_atom(s: &str) -> bool {
+    dot_atom(s).is_some()
+}
+
+/// [`is_dot_atom`], and if so whether it is ASCII.
+pub(crate) fn dot_atom(s: &str) -> Option<bool> {
     let b = s.as_bytes();
     if b.first().is_none_or(|&c| c == b'.') || b.last() == Some(&b'.') {
-        return false;
+        return None;
     }
     let mut prev = 0u8;
     for &c in b {
         if c == b'.' {
             if prev == b'.' {
-                return false;
+                return None;
             }
         } else if !ATEXT_OCTET[usize::from(c)] {
             // Only UTF-8 can still be atext (RFC 6532): check by characters.
-            return c >= 0x80 && !s.contains("..") && s.chars().all(|ch| ch == '.' || is_atext(ch, true));
+            let utf8 = c >= 0x80 && !s.contains("..") && s.chars().all(|ch| ch == '.' || is_atext(ch, true));
+            return utf8.then_some(false);
         }
         prev = c;
     }
-    true
+    Some(true)
 }
 
 /// Splits a quoted string after its opening quote into its unescaped
@@ -240,6 +365,10 @@ fn ascii_domain(domain: &str) -> std::result::Result<Option<String>, String> {
             .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_graphic() && !b"[]\\".contains(&b)));
         return if ok { Ok(None) } else { Err("malformed domain literal".into()) };
     }
+    if dot_atom(domain) == Some(true) {
+        // An ASCII dot-atom, the usual case, in one pass.
+        return Ok(None);
+    }
     if domain.is_ascii() {
         let ok = is_dot_atom(domain);
         return if ok {
@@ -257,7 +386,7 @@ fn ascii_domain(domain: &str) -> std::result::Result<Option<String>, String> {
 
 impl fmt::Debug for EmailAddress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "EmailAddress({})", self.text)
+        write!(f, "EmailAddress({})", self.addr_text())
     }
 }
 
@@ -277,9 +406,10 @@ impl std::str::FromStr for EmailAddress {
 }
 
 /// A mailbox: an optional display name and an address (RFC 5322 §3.4).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Mailbox {
-    name: Option<String>,
+    /// The address, with the display name (if any) in front of it in the
+    /// same string: `email.start` octets, never 0 for a name (a normalised
+    /// name is never empty).
     email: EmailAddress,
 }
 
@@ -290,8 +420,9 @@ impl Mailbox {
     /// # Errors
     /// [`Error::InvalidAddress`] when `email` is not a valid address or the
     /// name holds a control character.
+    #[inline]
     pub fn new(name: impl AsRef<str>, email: &str) -> Result<Self> {
-        Self::from_address(Some(name.as_ref()), EmailAddress::new(email)?)
+        Self::from_parts(Some(name.as_ref()), AddrParts::parse(email)?)
     }
 
     /// A mailbox without a display name.
@@ -307,14 +438,43 @@ impl Mailbox {
     /// # Errors
     /// [`Error::InvalidAddress`] when the name holds a control character.
     pub fn from_address(name: Option<&str>, email: EmailAddress) -> Result<Self> {
+        let Some(n) = name else {
+            return Ok(Self { email });
+        };
+        let name = normalize_name(n).map_err(|reason| Error::InvalidAddress {
+            input: format!("{n} <{email}>"),
+            reason: reason.to_owned(),
+        })?;
+        match name {
+            Some(name) => {
+                let mut text = String::with_capacity(name.len() + email.addr_text().len());
+                text.push_str(&name);
+                text.push_str(email.addr_text());
+                let at = name.len() + email.at - email.start;
+                let EmailAddress { ascii_domain, local_dot_atom, local_ascii, .. } = email;
+                Ok(Self { email: EmailAddress { text, start: name.len(), at, ascii_domain, local_dot_atom, local_ascii } })
+            }
+            None => Ok(Self { email }),
+        }
+    }
+
+    /// A mailbox from a name and a parsed address, in one allocation. The
+    /// name is checked after the address, as [`Mailbox::from_address`] does.
+    #[inline]
+    fn from_parts(name: Option<&str>, parts: AddrParts<'_>) -> Result<Self> {
         let name = match name {
-            Some(n) => normalize_display_name(n).map_err(|reason| Error::InvalidAddress {
-                input: format!("{n} <{email}>"),
-                reason: reason.to_owned(),
-            })?,
+            Some(n) => match normalize_name(n) {
+                Ok(name) => name,
+                Err(reason) => {
+                    return Err(Error::InvalidAddress {
+                        input: format!("{n} <{}>", parts.store("")),
+                        reason: reason.to_owned(),
+                    });
+                }
+            },
             None => None,
         };
-        Ok(Self { name, email })
+        Ok(Self { email: parts.store(name.as_deref().unwrap_or_default()) })
     }
 
     /// Parses `Display Name <local@domain>`, `"Quoted, Name" <local@domain>`
@@ -324,7 +484,7 @@ impl Mailbox {
     /// [`Error::InvalidAddress`] when the address part is invalid or the
     /// angle brackets are unbalanced.
     pub fn parse(s: &str) -> Result<Self> {
-        let t = s.trim();
+        let t = super::trim(s);
         let invalid = |reason: &str| Error::InvalidAddress { input: s.to_owned(), reason: reason.to_owned() };
         if let Some(body) = t.strip_suffix('>') {
             let open = body.rfind('<').ok_or_else(|| invalid("'>' without '<'"))?;
@@ -333,16 +493,16 @@ impl Mailbox {
             let name = name.trim();
             let name = match name.strip_prefix('"') {
                 Some(q) => match unquote(q) {
-                    Some((n, rest)) if rest.trim().is_empty() => n,
-                    _ => name.to_owned(),
+                    Some((n, rest)) if rest.trim().is_empty() => std::borrow::Cow::Owned(n),
+                    _ => std::borrow::Cow::Borrowed(name),
                 },
-                None => name.to_owned(),
+                None => std::borrow::Cow::Borrowed(name),
             };
-            let email = EmailAddress::new(addr).map_err(|e| match e {
+            let parts = AddrParts::parse(addr).map_err(|e| match e {
                 Error::InvalidAddress { reason, .. } => invalid(&reason),
                 other => other,
             })?;
-            Self::from_address(Some(&name), email)
+            Self::from_parts(Some(&name), parts)
         } else if t.contains('<') {
             Err(invalid("'<' without '>'"))
         } else {
@@ -353,13 +513,51 @@ impl Mailbox {
     /// The display name, if any.
     #[must_use]
     pub fn name(&self) -> Option<&str> {
-        self.name.as_deref()
+        let e = &self.email;
+        if e.start == 0 { None } else { e.text.get(..e.start) }
     }
 
     /// The address.
     #[must_use]
     pub fn email(&self) -> &EmailAddress {
         &self.email
+    }
+}
+
+impl fmt::Debug for Mailbox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Mailbox").field("name", &self.name()).field("email", &self.email).finish()
+    }
+}
+
+impl Clone for Mailbox {
+    fn clone(&self) -> Self {
+        let e = &self.email;
+        Self {
+            email: EmailAddress {
+                text: e.text.clone(),
+                start: e.start,
+                at: e.at,
+                ascii_domain: e.ascii_domain.clone(),
+                local_dot_atom: e.local_dot_atom,
+                local_ascii: e.local_ascii,
+            },
+        }
+    }
+}
+
+impl PartialEq for Mailbox {
+    fn eq(&self, other: &Self) -> bool {
+        self.name() == other.name() && self.email == other.email
+    }
+}
+
+impl Eq for Mailbox {}
+
+impl std::hash::Hash for Mailbox {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.name().hash(state);
+        self.email.hash(state);
     }
 }
 
@@ -457,16 +655,14 @@ impl From<Group> for Address {
 /// A reason when the name holds a control character (C0, DEL, C1), which a
 /// display name cannot carry readably (Python flags them as defects).
 pub fn normalize_display_name(name: &str) -> std::result::Result<Option<String>, &'static str> {
+    normalize_name(name).map(|n| n.map(std::borrow::Cow::into_owned))
+}
+
+/// [`normalize_display_name`], borrowing a name that needs no change.
+fn normalize_name(name: &str) -> std::result::Result<Option<std::borrow::Cow<'_, str>>, &'static str> {
     // Most names have single inner spaces, no outer ones and no controls.
-    let b = name.as_bytes();
-    let plain = !b.is_empty()
-        && b.first() != Some(&b' ')
-        && b.last() != Some(&b' ')
-        && !has_control(name)
-        && !b.windows(2).any(|w| w == b"  ")
-        && !b.iter().any(|&c| c == b'\t' || c == b'\r' || c == b'\n');
-    if plain {
-        return Ok(Some(name.to_owned()));
+    if is_plain_name(name.as_bytes()) {
+        return Ok(Some(std::borrow::Cow::Borrowed(name)));
     }
     let mut out = String::with_capacity(name.len());
     let mut pending_space = false;
@@ -484,8 +680,62 @@ pub fn normalize_display_name(name: &str) -> std::result::Result<Option<String>,
         }
         out.push(c);
     }
-    Ok((!out.is_empty()).then_some(out))
+    Ok((!out.is_empty()).then_some(std::borrow::Cow::Owned(out)))
 }
+
+/// A name that normalising leaves as it is: not empty, no outer space, no
+/// two spaces in a row, and no control (C0, which includes TAB, CR and LF;
+/// DEL; C1, in UTF-8 0xC2 0x80–0x9F), in one pass over the octets.
+fn is_plain_name(b: &[u8]) -> bool {
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return false;
+    };
+    if first == b' ' || last == b' ' {
+        return false;
+    }
+    // Each octet is refused by the flags in `refuse`: a control always,
+    // a space after a space, a C1 trail octet after 0xC2.
+    let mut refuse = NAME_CONTROL;
+    for &c in b {
+        let class = NAME_CLASS[usize::from(c)];
+        if class & refuse != 0 {
+            return false;
+        }
+        refuse = NAME_CONTROL | NAME_NEXT[usize::from(c)];
+    }
+    true
+}
+
+const NAME_CONTROL: u8 = 1;
+const NAME_SPACE: u8 = 2;
+const NAME_C1_TRAIL: u8 = 4;
+
+/// What each octet is, for [`is_plain_name`].
+const NAME_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = if c < 0x20 || c == 0x7F {
+            NAME_CONTROL
+        } else if c == b' ' as usize {
+            NAME_SPACE
+        } else if c >= 0x80 && c <= 0x9F {
+            NAME_C1_TRAIL
+        } else {
+            0
+        };
+        c += 1;
+    }
+    t
+};
+
+/// What each octet refuses in the next one, for [`is_plain_name`].
+const NAME_NEXT: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b' ' as usize] = NAME_SPACE;
+    t[0xC2] = NAME_C1_TRAIL;
+    t
+};
 
 /// Whether `s` has a C0 control, DEL or a C1 control (U+0080–U+009F, in
 /// UTF-8 0xC2 0x80–0x9F), by octets.
@@ -505,11 +755,18 @@ pub(crate) fn write_mailbox(
     context: &dyn Fn() -> String,
 ) -> Result<()> {
     let utf8 = style.smtputf8;
-    mailbox.email.check(utf8)?;
-    let len = mailbox.email.written_len(utf8);
+    let email = &mailbox.email;
+    email.check(utf8)?;
+    // Most addresses are written as stored: one copy of the text.
+    let stored = email.written_as_stored(utf8);
+    let len = stored.map_or_else(|| email.written_len(utf8), str::len);
+    let write = |out: &mut Vec<u8>| match stored {
+        Some(addr) => out.extend_from_slice(addr.as_bytes()),
+        None => email.write_unchecked(out, utf8),
+    };
     let angle = |out: &mut Vec<u8>| {
         out.push(b'<');
-        mailbox.email.write_unchecked(out, utf8);
+        write(out);
         out.push(b'>');
     };
     match mailbox.name() {
@@ -519,8 +776,8 @@ pub(crate) fn write_mailbox(
         }
         // A quoted local part goes inside angle brackets: some parsers
         // (mail-parser) read a bare `"a b"@x` as a display name.
-        None if !mailbox.email.local_is_dot_atom() => f.push_with_trailing(ws, len + 2, trailing, angle),
-        None => f.push_with_trailing(ws, len, trailing, |out| mailbox.email.write_unchecked(out, utf8)),
+        None if !email.local_is_dot_atom() => f.push_with_trailing(ws, len + 2, trailing, angle),
+        None => f.push_with_trailing(ws, len, trailing, write),
     }
     Ok(())
 }
@@ -680,6 +937,53 @@ mod tests {
         assert!(Mailbox::new("bell\u{7}", "a@example.com").is_err());
         assert!(Group::new("  ", vec![]).is_err());
         assert_eq!(normalize_display_name("\u{3000}全角\u{a0}nbsp").unwrap().as_deref(), Some("\u{3000}全角\u{a0}nbsp"));
+    }
+
+    #[test]
+    fn a_mailbox_keeps_its_name_in_front_of_the_address() {
+        use std::hash::{BuildHasher, RandomState};
+        let m = Mailbox::new("张三", "zhang@例子.测试").unwrap();
+        let e = EmailAddress::new("zhang@例子.测试").unwrap();
+        assert_eq!((m.name(), m.email().local_part(), m.email().domain()), (Some("张三"), "zhang", "例子.测试"));
+        assert_eq!(m.email(), &e);
+        assert_eq!(m.email().clone(), e);
+        let h = RandomState::new();
+        assert_eq!(h.hash_one(m.email()), h.hash_one(&e));
+        assert_eq!(h.hash_one(m.clone()), h.hash_one(&m));
+        assert_eq!(m.clone(), m);
+        assert_ne!(m, Mailbox::from_address(None, e.clone()).unwrap());
+        assert_eq!(m, Mailbox::from_address(Some(" 张三 "), e.clone()).unwrap());
+        assert_eq!(
+            format!("{m:?}"),
+            "Mailbox { name: Some(\"张三\"), email: EmailAddress(zhang@例子.测试) }"
+        );
+        assert_eq!(m.email().to_header_string(false).unwrap(), "zhang@xn--fsqu00a.xn--0zwm56d");
+        let q = Mailbox::new("Q", "\"a b\"@example.com").unwrap();
+        assert_eq!((q.name(), q.email().local_part(), q.email().to_string().as_str()), (Some("Q"), "a b", "\"a b\"@example.com"));
+    }
+
+    #[test]
+    fn plain_names_by_table_match_the_rules() {
+        fn reference(b: &[u8]) -> bool {
+            !b.is_empty()
+                && b.first() != Some(&b' ')
+                && b.last() != Some(&b' ')
+                && !b.iter().any(|&c| c < 0x20 || c == 0x7F)
+                && !b.windows(2).any(|w| w == b"  " || (w[0] == 0xC2 && (0x80..=0x9F).contains(&w[1])))
+        }
+        let samples: [&[u8]; 14] = [
+            b"", b" ", b"a", b"a b", b"a  b", b" a", b"a ", b"a\tb", b"a\x7fb", "张三".as_bytes(), "x\u{85}y".as_bytes(),
+            "\u{a0}".as_bytes(), b"\xc2\xa0 \xc2", "Zoë O'Brien".as_bytes(),
+        ];
+        for b in samples {
+            assert_eq!(is_plain_name(b), reference(b), "{b:?}");
+        }
+        for a in 0..=255u8 {
+            for c in [0u8, b' ', 0x80, 0x9F, 0xA0, 0xC2, b'x'] {
+                let b = [b'x', a, c, b'y'];
+                assert_eq!(is_plain_name(&b), reference(&b), "{b:?}");
+            }
+        }
     }
 
     #[test]

@@ -126,43 +126,42 @@ impl DateTime {
         self.unix + i64::from(self.offset_minutes) * 60
     }
 
-    /// Appends `Mon, 23 Nov 2026 10:00:00 +0800` (RFC 5322 §3.3).
-    pub(crate) fn write(&self, out: &mut Vec<u8>) {
+    /// `Mon, 23 Nov 2026 10:00:00 +0800` (RFC 5322 §3.3): always
+    /// [`RFC5322_LEN`] octets (two digits per field, four for the year),
+    /// formatted on the stack.
+    pub(crate) fn rfc5322_bytes(&self) -> [u8; RFC5322_LEN] {
         let local = self.local();
         let days = local.div_euclid(SECS_PER_DAY);
         let secs = local.rem_euclid(SECS_PER_DAY);
         let (year, month, day) = civil_from_days(days);
-        let weekday = DAYS.get(days.rem_euclid(7) as usize).copied().unwrap_or("Mon");
-        let month = MONTHS.get((month - 1) as usize).copied().unwrap_or("Jan");
-        out.extend_from_slice(weekday.as_bytes());
-        out.extend_from_slice(b", ");
-        push2(out, day);
-        out.push(b' ');
-        out.extend_from_slice(month.as_bytes());
-        out.push(b' ');
-        push2(out, year / 100);
-        push2(out, year % 100);
-        out.push(b' ');
-        push2(out, secs / 3600);
-        out.push(b':');
-        push2(out, secs / 60 % 60);
-        out.push(b':');
-        push2(out, secs % 60);
-        out.push(b' ');
-        out.push(if self.offset_minutes < 0 { b'-' } else { b'+' });
+        let weekday = DAYS.get(days.rem_euclid(7) as usize).copied().unwrap_or("Mon").as_bytes();
+        let month = MONTHS.get((month - 1) as usize).copied().unwrap_or("Jan").as_bytes();
         let off = i64::from(self.offset_minutes.abs());
-        push2(out, off / 60);
-        push2(out, off % 60);
+        let sign = if self.offset_minutes < 0 { b'-' } else { b'+' };
+        let [d0, d1] = two_digits(day);
+        let [y0, y1] = two_digits(year / 100);
+        let [y2, y3] = two_digits(year % 100);
+        let [h0, h1] = two_digits(secs / 3600);
+        let [m0, m1] = two_digits(secs / 60 % 60);
+        let [s0, s1] = two_digits(secs % 60);
+        let [oh0, oh1] = two_digits(off / 60);
+        let [om0, om1] = two_digits(off % 60);
+        let (w, mo) = (weekday, month);
+        [
+            w[0], w[1], w[2], b',', b' ', d0, d1, b' ', mo[0], mo[1], mo[2], b' ', y0, y1, y2, y3, b' ', h0, h1, b':', m0, m1,
+            b':', s0, s1, b' ', sign, oh0, oh1, om0, om1,
+        ]
     }
 
     /// The RFC 5322 form as a string.
     #[must_use]
     pub fn to_rfc5322(&self) -> String {
-        let mut out = Vec::with_capacity(31);
-        self.write(&mut out);
-        String::from_utf8_lossy(&out).into_owned()
+        String::from_utf8_lossy(&self.rfc5322_bytes()).into_owned()
     }
 }
+
+/// Octets of a date as [`DateTime::rfc5322_bytes`] writes it.
+pub(crate) const RFC5322_LEN: usize = 31;
 
 impl From<SystemTime> for DateTime {
     fn from(t: SystemTime) -> Self {
@@ -174,10 +173,21 @@ impl From<SystemTime> for DateTime {
     }
 }
 
-fn push2(out: &mut Vec<u8>, n: i64) {
-    let n = n.rem_euclid(100) as u8;
-    out.extend_from_slice(&[b'0' + n / 10, b'0' + n % 10]);
+/// The last two decimal digits of `n`.
+fn two_digits(n: i64) -> [u8; 2] {
+    TWO_DIGITS[n.rem_euclid(100) as usize]
 }
+
+/// `00` to `99`.
+const TWO_DIGITS: [[u8; 2]; 100] = {
+    let mut t = [[0u8; 2]; 100];
+    let mut i = 0;
+    while i < 100 {
+        t[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+        i += 1;
+    }
+    t
+};
 
 const fn is_leap(y: i64) -> bool {
     y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)

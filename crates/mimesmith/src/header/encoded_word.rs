@@ -95,8 +95,11 @@ fn next_word(
     charset: Charset,
     context: &dyn Fn() -> String,
 ) -> Result<(usize, Scheme, bool)> {
+    if charset.is_utf8() {
+        return Ok(next_word_utf8(rest, standalone, budget, scheme, ctx));
+    }
     let cost = |b: &[u8]| scheme_cost(scheme, ctx, b);
-    let take = chunk_len(rest, standalone, budget, charset, &cost, context)?;
+    let take = chunk_len(rest, standalone, budget, charset, scheme, ctx, &cost, context)?;
     if scheme == Scheme::Q || take >= rest.len() {
         return Ok((take, scheme, false));
     }
@@ -109,18 +112,40 @@ fn next_word(
         end -= 1;
     }
     let q_cost = |b: &[u8]| scheme_cost(Scheme::Q, ctx, b);
-    let q_take = chunk_len(rest, standalone, budget, charset, &q_cost, context)?;
+    let q_take = chunk_len(rest, standalone, budget, charset, Scheme::Q, ctx, &q_cost, context)?;
     if is_unit_end(rest, q_take) {
         return Ok((q_take, Scheme::Q, false));
     }
     Ok((take, scheme, true))
 }
 
+/// [`next_word`] for UTF-8, whose octets are the text's own: the cuts of
+/// a multiple of three octets are every third offset, so only those are
+/// checked (the same cuts, in the same order, as the general loop).
+fn next_word_utf8(rest: &str, standalone: bool, budget: usize, scheme: Scheme, ctx: Context) -> (usize, Scheme, bool) {
+    let take = chunk_len_utf8(rest, standalone, budget, scheme, ctx);
+    if scheme == Scheme::Q || take >= rest.len() {
+        return (take, scheme, false);
+    }
+    let mut end = take - take % 3;
+    while end > 0 {
+        if rest.is_char_boundary(end) && (standalone || is_unit_end(rest, end)) {
+            return (end, scheme, false);
+        }
+        end -= 3;
+    }
+    let q_take = chunk_len_utf8(rest, standalone, budget, Scheme::Q, ctx);
+    if is_unit_end(rest, q_take) {
+        return (q_take, Scheme::Q, false);
+    }
+    (take, scheme, true)
+}
+
 /// "B" or "Q", whichever is shorter (RFC 2047 §4); always "B" for a
 /// stateful charset, whose escape sequences "Q" would spell out octet by
 /// octet (RFC 1468 recommends "B" for ISO-2022-JP).
 fn choose_scheme(encoded: &[u8], ctx: Context, charset: Charset) -> Scheme {
-    if charset.is_stateless() && q_len(encoded, ctx) <= b_len(encoded.len()) { Scheme::Q } else { Scheme::B }
+    if charset.is_stateless() && q_len_within(encoded, ctx, b_len(encoded.len())) { Scheme::Q } else { Scheme::B }
 }
 
 /// The length of `=?charset?X?` plus `?=`.
@@ -152,6 +177,40 @@ const Q_COST: [[u8; 256]; 2] = {
 fn q_len(bytes: &[u8], ctx: Context) -> usize {
     let table = &Q_COST[usize::from(ctx == Context::Phrase)];
     bytes.iter().map(|&b| usize::from(table[usize::from(b)])).sum()
+}
+
+/// Whether `q_len(bytes, ctx) <= limit`, stopping at the first octet past
+/// the limit (for CJK text, before half the text).
+fn q_len_within(bytes: &[u8], ctx: Context, limit: usize) -> bool {
+    // The "Q" length is one per octet plus two for each escaped one: count
+    // only those, against what the limit allows (CJK text stops at the
+    // first few octets).
+    let table = &Q_COST[usize::from(ctx == Context::Phrase)];
+    let Some(allowed) = limit.checked_sub(bytes.len()).map(|spare| spare / 2) else {
+        return false;
+    };
+    let mut escaped = 0;
+    for &b in bytes {
+        escaped += usize::from(table[usize::from(b)] == 3);
+        if escaped > allowed {
+            return false;
+        }
+    }
+    true
+}
+
+/// The longest prefix of `bytes` whose "Q" encoding takes at most `budget`
+/// octets.
+fn q_prefix(bytes: &[u8], ctx: Context, budget: usize) -> usize {
+    let table = &Q_COST[usize::from(ctx == Context::Phrase)];
+    let mut used = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        used += usize::from(table[usize::from(b)]);
+        if used > budget {
+            return i;
+        }
+    }
+    bytes.len()
 }
 
 /// True when every character stands alone as a grapheme cluster: ASCII,
@@ -199,6 +258,10 @@ pub(crate) fn write_run(
     single: bool,
     context: &dyn Fn() -> String,
 ) -> Result<()> {
+    if charset.is_utf8() {
+        write_run_utf8(f, ws, run, ctx, single);
+        return Ok(());
+    }
     let encoded = charset.encode(run, context)?;
     let scheme = choose_scheme(&encoded, ctx, charset);
     let over = overhead(charset);
@@ -208,7 +271,7 @@ pub(crate) fn write_run(
     };
     if single && over + cost(&encoded) <= MAX_ENCODED_WORD {
         let len = over + cost(&encoded);
-        f.push_with(ws, len, |out| write_word(out, charset, scheme, ctx, &encoded));
+        f.push_with(ws, len, |out| write_word(out, charset, scheme, ctx, &encoded, len));
         return Ok(());
     }
     // The smallest useful word carries one 4-octet character: 12 "Q" octets.
@@ -239,11 +302,56 @@ pub(crate) fn write_run(
         let (chunk, tail) = rest.split_at(take);
         let bytes = charset.encode(chunk, context)?;
         let len = over + scheme_cost(word_scheme, ctx, &bytes);
-        f.push_with(ws, len, |out| write_word(out, charset, word_scheme, ctx, &bytes));
+        f.push_with(ws, len, |out| write_word(out, charset, word_scheme, ctx, &bytes, len));
         ws = b" ";
         rest = tail;
     }
     Ok(())
+}
+
+/// [`write_run`] for UTF-8, whose octets are the text's own: nothing to
+/// encode or check, and cuts found by arithmetic ("B") or one scan ("Q").
+fn write_run_utf8(f: &mut Folder<'_>, ws: &[u8], run: &str, ctx: Context, single: bool) {
+    let charset = Charset::UTF_8;
+    let scheme = choose_scheme(run.as_bytes(), ctx, charset);
+    let over = overhead(charset);
+    let cost = |bytes: &[u8]| match scheme {
+        Scheme::B => b_len(bytes.len()),
+        Scheme::Q => q_len(bytes, ctx),
+    };
+    if single && over + cost(run.as_bytes()) <= MAX_ENCODED_WORD {
+        let len = over + cost(run.as_bytes());
+        f.push_with(ws, len, |out| write_word(out, charset, scheme, ctx, run.as_bytes(), len));
+        return;
+    }
+    // As in `write_run`.
+    let min_word = over + 12;
+    let mut ws = ws;
+    let mut rest = run;
+    while !rest.is_empty() {
+        let here = f.room().saturating_sub(ws.len());
+        let width = if here >= min_word || !f.can_fold(ws) {
+            here.max(min_word)
+        } else {
+            SOFT_LINE_LIMIT - ws.len()
+        };
+        let budget = width.min(MAX_ENCODED_WORD) - over;
+        // As in `write_run`: a "B" word another follows has no padding.
+        let (mut take, mut word_scheme, fallback) = next_word_utf8(rest, false, budget, scheme, ctx);
+        let full = (SOFT_LINE_LIMIT - ws.len()).min(MAX_ENCODED_WORD) - over;
+        if fallback && f.can_fold(ws) && budget < full {
+            // A whole line may hold a clean cut: the word then folds.
+            let (t, sch, still) = next_word_utf8(rest, false, full, scheme, ctx);
+            if !still {
+                (take, word_scheme) = (t, sch);
+            }
+        }
+        let (chunk, tail) = rest.split_at(take);
+        let len = over + scheme_cost(word_scheme, ctx, chunk.as_bytes());
+        f.push_with(ws, len, |out| write_word(out, charset, word_scheme, ctx, chunk.as_bytes(), len));
+        ws = b" ";
+        rest = tail;
+    }
 }
 
 /// Splits `text` into complete encoded words of at most `max_word`
@@ -268,8 +376,9 @@ pub(crate) fn encode_words(
         let (take, word_scheme, _) = next_word(rest, standalone, budget, scheme, ctx, charset, context)?;
         let (chunk, tail) = rest.split_at(take);
         let bytes = charset.encode(chunk, context)?;
-        let mut word = Vec::with_capacity(over + scheme_cost(word_scheme, ctx, &bytes));
-        write_word(&mut word, charset, word_scheme, ctx, &bytes);
+        let len = over + scheme_cost(word_scheme, ctx, &bytes);
+        let mut word = Vec::with_capacity(len);
+        write_word(&mut word, charset, word_scheme, ctx, &bytes, len);
         words.push(String::from_utf8_lossy(&word).into_owned());
         rest = tail;
     }
@@ -280,16 +389,19 @@ pub(crate) fn encode_words(
 /// grapheme boundary and encodes within `budget`; if even the first cluster
 /// does not fit, the longest prefix that ends on a character boundary; and
 /// at least one character.
+#[allow(clippy::too_many_arguments, reason = "one private helper; the cost closure and the scheme describe the same choice")]
 fn chunk_len(
     rest: &str,
     standalone: bool,
     budget: usize,
     charset: Charset,
+    scheme: Scheme,
+    ctx: Context,
     cost: &dyn Fn(&[u8]) -> usize,
     context: &dyn Fn() -> String,
 ) -> Result<usize> {
     if charset.is_utf8() {
-        return Ok(chunk_len_utf8(rest, standalone, budget, cost));
+        return Ok(chunk_len_utf8(rest, standalone, budget, scheme, ctx));
     }
     let fits = |end: usize| -> Result<bool> {
         let prefix = rest.get(..end).unwrap_or(rest);
@@ -320,21 +432,26 @@ fn chunk_len(
 /// fitting byte prefix is found in one pass, then cut back to a boundary.
 /// The cut is known to be between grapheme clusters when the characters on
 /// both sides stand alone; only otherwise is the text segmented.
-fn chunk_len_utf8(rest: &str, standalone: bool, budget: usize, cost: &dyn Fn(&[u8]) -> usize) -> usize {
+fn chunk_len_utf8(rest: &str, standalone: bool, budget: usize, scheme: Scheme, ctx: Context) -> usize {
     let bytes = rest.as_bytes();
-    if cost(bytes) <= budget {
-        return bytes.len();
-    }
-    // Cost is monotone in the prefix length: binary search the longest fit.
-    let (mut lo, mut hi) = (0, bytes.len());
-    while lo + 1 < hi {
-        let mid = lo + (hi - lo) / 2;
-        if cost(bytes.get(..mid).unwrap_or(bytes)) <= budget {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-    }
+    // The longest prefix that fits: "B" spends 4 characters on every 3
+    // octets or part of them, so it is a whole number of 3-octet groups;
+    // "Q" is found by adding up the octets' costs.
+    let lo = match scheme {
+        Scheme::B if b_len(bytes.len()) <= budget => return bytes.len(),
+        Scheme::B => budget / 4 * 3,
+        Scheme::Q => match q_prefix(bytes, ctx, budget) {
+            n if n == bytes.len() => return n,
+            n => n,
+        },
+    };
+    cut_back_utf8(rest, standalone, lo)
+}
+
+/// Moves the longest fitting prefix length `lo` of [`chunk_len_utf8`] back
+/// to a character boundary, then to a grapheme boundary unless the
+/// characters on both sides stand alone; at least one character.
+fn cut_back_utf8(rest: &str, standalone: bool, lo: usize) -> usize {
     let first_char = || rest.chars().next().map_or(0, char::len_utf8);
     let mut cut = lo;
     while cut > 0 && !rest.is_char_boundary(cut) {
@@ -361,14 +478,68 @@ fn chunk_len_utf8(rest: &str, standalone: bool, budget: usize, cost: &dyn Fn(&[u
     if best == 0 { cut } else { best }
 }
 
-/// Appends `=?charset?X?…?=`.
-fn write_word(out: &mut Vec<u8>, charset: Charset, scheme: Scheme, ctx: Context, bytes: &[u8]) {
+/// Appends `=?charset?X?…?=`, `len` characters (as [`overhead`] plus the
+/// "B" or "Q" length of `bytes`).
+fn write_word(out: &mut Vec<u8>, charset: Charset, scheme: Scheme, ctx: Context, bytes: &[u8], len: usize) {
+    // Built on the stack and appended with one copy; every word cut to fit
+    // [`MAX_ENCODED_WORD`] fits here.
+    let mut buf = [0u8; WORD_BUF];
+    if len > WORD_BUF {
+        return write_word_to(out, charset, scheme, ctx, bytes);
+    }
+    let mut n;
+    if charset.is_utf8() {
+        buf[..8].copy_from_slice(b"=?UTF-8?");
+        n = 8;
+    } else {
+        let name = charset.name().as_bytes();
+        buf[..2].copy_from_slice(b"=?");
+        buf[2..2 + name.len()].copy_from_slice(name);
+        buf[2 + name.len()] = b'?';
+        n = 3 + name.len();
+    }
+    match scheme {
+        Scheme::B => {
+            buf[n..n + 2].copy_from_slice(b"B?");
+            n += 2;
+            n += base64_into(&mut buf[n..], bytes);
+        }
+        Scheme::Q => {
+            buf[n..n + 2].copy_from_slice(b"Q?");
+            n += 2;
+            for &b in bytes {
+                if b == b' ' {
+                    buf[n] = b'_';
+                    n += 1;
+                } else if ctx.q_literal(b) {
+                    buf[n] = b;
+                    n += 1;
+                } else {
+                    buf[n..n + 3].copy_from_slice(&[b'=', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+                    n += 3;
+                }
+            }
+        }
+    }
+    buf[n..n + 2].copy_from_slice(b"?=");
+    out.extend_from_slice(&buf[..n + 2]);
+}
+
+/// Room for one encoded word on the stack.
+const WORD_BUF: usize = 80;
+
+/// [`write_word`] straight into `out`, for a word longer than [`WORD_BUF`].
+fn write_word_to(out: &mut Vec<u8>, charset: Charset, scheme: Scheme, ctx: Context, bytes: &[u8]) {
     out.extend_from_slice(b"=?");
     out.extend_from_slice(charset.name().as_bytes());
     match scheme {
         Scheme::B => {
             out.extend_from_slice(b"?B?");
-            push_base64(out, bytes);
+            for piece in bytes.chunks(57) {
+                let mut buf = [0u8; 76];
+                let n = base64_into(&mut buf, piece);
+                out.extend_from_slice(&buf[..n]);
+            }
         }
         Scheme::Q => {
             out.extend_from_slice(b"?Q?");
@@ -386,47 +557,61 @@ fn write_word(out: &mut Vec<u8>, charset: Charset, scheme: Scheme, ctx: Context,
     out.extend_from_slice(b"?=");
 }
 
-/// Base64 of a few dozen octets (RFC 2045 §6.8), without line breaks,
-/// through a stack buffer so the vector grows once.
-fn push_base64(out: &mut Vec<u8>, bytes: &[u8]) {
-    const MAX_WORD_OCTETS: usize = 57;
-    let sym = |v: u32| B64[(v & 63) as usize];
-    for piece in bytes.chunks(MAX_WORD_OCTETS) {
-        let mut buf = [0u8; MAX_WORD_OCTETS / 3 * 4];
-        let mut n = 0;
-        let mut triples = piece.chunks_exact(3);
-        for (c, slot) in (&mut triples).zip(buf.chunks_exact_mut(4)) {
-            let v = u32::from(c[0]) << 16 | u32::from(c[1]) << 8 | u32::from(c[2]);
-            slot.copy_from_slice(&[sym(v >> 18), sym(v >> 12), sym(v >> 6), sym(v)]);
-            n += 4;
-        }
-        out.extend_from_slice(buf.get(..n).unwrap_or_default());
-        match *triples.remainder() {
-            [a] => {
-                let v = u32::from(a) << 16;
-                out.extend_from_slice(&[sym(v >> 18), sym(v >> 12), b'=', b'=']);
-            }
-            [a, b] => {
-                let v = u32::from(a) << 16 | u32::from(b) << 8;
-                out.extend_from_slice(&[sym(v >> 18), sym(v >> 12), sym(v >> 6), b'=']);
-            }
-            _ => {}
-        }
+/// Base64 (RFC 2045 §6.8 alphabet) of every 12-bit value: its two
+/// characters, so that 3 octets take two look-ups.
+const B64_PAIRS: [[u8; 2]; 4096] = {
+    let mut t = [[0u8; 2]; 4096];
+    let mut i = 0;
+    while i < 4096 {
+        t[i] = [B64[i >> 6], B64[i & 63]];
+        i += 1;
     }
+    t
+};
+
+/// Writes base64 of `bytes` (without line breaks) at the start of `dst`,
+/// which must hold `b_len(bytes.len())` characters; returns that length.
+fn base64_into(dst: &mut [u8], bytes: &[u8]) -> usize {
+    let (triples, rest) = bytes.as_chunks::<3>();
+    let mut n = 0;
+    for (t, slot) in triples.iter().zip(dst.chunks_exact_mut(4)) {
+        let v = usize::from(t[0]) << 16 | usize::from(t[1]) << 8 | usize::from(t[2]);
+        let [a, b] = B64_PAIRS[v >> 12];
+        let [c, d] = B64_PAIRS[v & 0xFFF];
+        slot.copy_from_slice(&[a, b, c, d]);
+        n += 4;
+    }
+    let last = match *rest {
+        [a] => {
+            let [x, y] = B64_PAIRS[usize::from(a) << 4];
+            [x, y, b'=', b'=']
+        }
+        [a, b] => {
+            let v = usize::from(a) << 10 | usize::from(b) << 2;
+            let [x, y] = B64_PAIRS[v >> 6];
+            [x, y, B64[v & 63], b'=']
+        }
+        _ => return n,
+    };
+    if let Some(slot) = dst.get_mut(n..n + 4) {
+        slot.copy_from_slice(&last);
+        n += 4;
+    }
+    n
 }
 
-/// A character that must not appear raw in a header: controls (C0, DEL,
-/// C1), and, unless SMTPUTF8 allows UTF-8 (RFC 6532 §3.2), anything
-/// outside ASCII.
-fn needs_encoding(c: char, smtputf8: bool) -> bool {
-    c.is_control() || (!c.is_ascii() && !smtputf8)
-}
-
-/// Whether a whitespace-free word must be encoded in unstructured text.
+/// Whether a whitespace-free word must be encoded in unstructured text: it
+/// is too long to fold, holds `=?` (which decoders would take for an
+/// encoded word), or holds a character that must not appear raw in a
+/// header: a control (C0, DEL, C1), or, unless SMTPUTF8 allows UTF-8
+/// (RFC 6532 §3.2), anything outside ASCII. Checked by octets: every such
+/// character has an octet below 0x20 or from 0x7F up.
 fn word_needs_encoding(word: &str, smtputf8: bool) -> bool {
-    word.len() > MAX_LITERAL_WORD
-        || word.contains("=?")
-        || word.chars().any(|c| needs_encoding(c, smtputf8))
+    let b = word.as_bytes();
+    let raw = b.iter().any(|&c| !(0x20..0x7F).contains(&c));
+    (raw && (!smtputf8 || super::address::has_control(word)))
+        || b.len() > MAX_LITERAL_WORD
+        || memchr::memchr_iter(b'=', b).any(|i| b.get(i + 1) == Some(&b'?'))
 }
 
 fn is_wsp(b: u8) -> bool {
@@ -445,9 +630,10 @@ struct Token {
 /// Tokens of a header value; most values have few words, kept on the stack.
 type Tokens = smallvec::SmallVec<[Token; 24]>;
 
-fn tokens(text: &str, smtputf8: bool) -> Tokens {
+/// Splits `text` into [`Token`]s, appended to `out` (filled in place: the
+/// inline array is too large to return by value cheaply).
+fn tokens(text: &str, smtputf8: bool, out: &mut Tokens) {
     let b = text.as_bytes();
-    let mut out = Tokens::new();
     let mut i = 0;
     while i < b.len() {
         let ws_start = i;
@@ -455,16 +641,13 @@ fn tokens(text: &str, smtputf8: bool) -> Tokens {
             i += 1;
         }
         let start = i;
-        while i < b.len() && !is_wsp(b[i]) {
-            i += 1;
-        }
+        i = memchr::memchr2(b' ', b'\t', b.get(i..).unwrap_or_default()).map_or(b.len(), |n| i + n);
         if start == i {
             break;
         }
         let word = text.get(start..i).unwrap_or_default();
         out.push(Token { ws_start, start, end: i, encode: word_needs_encoding(word, smtputf8) });
     }
-    out
 }
 
 /// Writes an unstructured field body (RFC 5322 §3.2.5) after `Name:`,
@@ -478,7 +661,17 @@ pub(crate) fn write_unstructured(
     if text.is_empty() {
         return Ok(());
     }
-    let mut toks = tokens(text, style.smtputf8);
+    if memchr::memchr2(b' ', b'\t', text.as_bytes()).is_none() {
+        // One word, the whole value (a CJK subject, typically): what the
+        // token loop below does with a single token, without the tokens.
+        if word_needs_encoding(text, style.smtputf8) {
+            return write_run(f, b" ", text, Context::Text, style.charset, false, context);
+        }
+        f.push(b" ", text.as_bytes());
+        return Ok(());
+    }
+    let mut toks = Tokens::new();
+    tokens(text, style.smtputf8, &mut toks);
     let Some(last) = toks.last().copied() else {
         // Only whitespace: keep it, inside an encoded word.
         return write_run(f, b" ", text, Context::Text, style.charset, false, context);
@@ -625,6 +818,21 @@ pub(crate) fn write_phrase(
     style: &HeaderStyle,
     context: &dyn Fn() -> String,
 ) -> Result<PhraseForm> {
+    if !style.smtputf8 && style.charset.is_utf8() && !name.is_ascii() {
+        // The usual non-ASCII name: encoded (`phrase_form` says so for any
+        // non-ASCII name without SMTPUTF8), UTF-8, and short enough for
+        // one word, which `write_run` writes as this.
+        let scheme = choose_scheme(name.as_bytes(), Context::Phrase, Charset::UTF_8);
+        let len = overhead(Charset::UTF_8)
+            + match scheme {
+                Scheme::B => b_len(name.len()),
+                Scheme::Q => q_len(name.as_bytes(), Context::Phrase),
+            };
+        if len <= MAX_ENCODED_WORD {
+            f.push_with(ws, len, |out| write_word(out, Charset::UTF_8, scheme, Context::Phrase, name.as_bytes(), len));
+            return Ok(PhraseForm::Encoded);
+        }
+    }
     let form = phrase_form(name, style.smtputf8);
     match form {
         PhraseForm::Atoms => {
@@ -756,6 +964,128 @@ mod tests {
         for word in field.split([' ', '\r', '\n']).filter(|w| w.starts_with("=?")) {
             assert!(word.len() <= MAX_ENCODED_WORD, "{word}");
         }
+    }
+
+    #[test]
+    fn base64_by_pairs_matches_the_alphabet() {
+        let mut seed = 0x9e37_79b9_u32;
+        for len in 0..=70 {
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 17;
+                    seed ^= seed << 5;
+                    seed as u8
+                })
+                .collect();
+            let mut buf = [0u8; 100];
+            let n = base64_into(&mut buf, &bytes);
+            assert_eq!(n, b_len(len));
+            assert_eq!(base64_decode(std::str::from_utf8(&buf[..n]).unwrap()), bytes);
+        }
+    }
+
+    #[test]
+    fn utf8_cuts_match_a_binary_search_of_the_cost() {
+        fn reference(rest: &str, budget: usize, cost: &dyn Fn(&[u8]) -> usize) -> usize {
+            let bytes = rest.as_bytes();
+            if cost(bytes) <= budget {
+                return bytes.len();
+            }
+            let (mut lo, mut hi) = (0, bytes.len());
+            while lo + 1 < hi {
+                let mid = lo + (hi - lo) / 2;
+                if cost(&bytes[..mid]) <= budget {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            lo
+        }
+        let texts = ["季度报告：第三季度销售数据与分析", "Grüße aus Köln, liebe Grüße", "a=b?c_d e", "e\u{301}\u{302}x👨\u{200D}👩", "plain ascii words here"];
+        for text in texts {
+            for budget in 1..70 {
+                for ctx in [Context::Text, Context::Phrase] {
+                    let b = chunk_len_utf8(text, false, budget, Scheme::B, ctx);
+                    let q = chunk_len_utf8(text, false, budget, Scheme::Q, ctx);
+                    // Same cut-back as chunk_len_utf8 after the longest fit.
+                    let cut = |lo: usize| if lo == text.len() { lo } else { cut_back_utf8(text, false, lo) };
+                    assert_eq!(b, cut(reference(text, budget, &|x| b_len(x.len()))), "{text} {budget}");
+                    assert_eq!(q, cut(reference(text, budget, &|x| q_len(x, ctx))), "{text} {budget}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn utf8_word_choice_matches_the_general_one() {
+        // `next_word`'s loop as written for any charset, over UTF-8 octets.
+        fn reference(rest: &str, standalone: bool, budget: usize, scheme: Scheme, ctx: Context) -> (usize, Scheme, bool) {
+            let take = chunk_len_utf8(rest, standalone, budget, scheme, ctx);
+            if scheme == Scheme::Q || take >= rest.len() {
+                return (take, scheme, false);
+            }
+            let mut end = take;
+            while end > 0 {
+                if rest.is_char_boundary(end) && (standalone || is_unit_end(rest, end)) && end.is_multiple_of(3) {
+                    return (end, scheme, false);
+                }
+                end -= 1;
+            }
+            let q_take = chunk_len_utf8(rest, standalone, budget, Scheme::Q, ctx);
+            if is_unit_end(rest, q_take) {
+                return (q_take, Scheme::Q, false);
+            }
+            (take, scheme, true)
+        }
+        let texts = ["季度报告：第三季度销售数据与分析", "Grüße aus Köln, liebe Grüße", "e\u{301}\u{302}x👨\u{200D}👩😀", "👨\u{200D}👩\u{200D}👧\u{200D}👦", "a"];
+        for text in texts {
+            for budget in 1..70 {
+                for ctx in [Context::Text, Context::Phrase] {
+                    for scheme in [Scheme::B, Scheme::Q] {
+                        for standalone in [false, true] {
+                            let got = next_word_utf8(text, standalone, budget, scheme, ctx);
+                            assert_eq!(got, reference(text, standalone, budget, scheme, ctx), "{text} {budget}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_b_word_followed_by_another_has_no_padding_in_phrases_and_parameters() {
+        for text in ["季度报告：第三季度销售数据与分析，以及第四季度的预测".repeat(3), "Grüße 😀 aus Köln, é".repeat(6)] {
+            let (s, form) = phrase(&text);
+            assert_eq!(form, PhraseForm::Encoded);
+            let words: Vec<&str> = s.split([' ', '\r', '\n']).filter(|w| w.starts_with("=?")).collect();
+            assert!(words.len() > 1, "{s}");
+            for w in words.iter().take(words.len() - 1) {
+                assert!(!w.contains("?B?") || !w.ends_with("=?="), "padded word {w} in\n{s}");
+            }
+            let parts = encode_words(&text, Context::Text, Charset::UTF_8, 60, &|| "filename".into()).unwrap();
+            for w in parts.iter().take(parts.len() - 1) {
+                assert!(!w.contains("?B?") || !w.ends_with("=?="), "padded word {w}");
+            }
+        }
+    }
+
+    #[test]
+    fn words_needing_encoding_by_octets_match_by_characters() {
+        fn reference(word: &str, smtputf8: bool) -> bool {
+            word.len() > MAX_LITERAL_WORD
+                || word.contains("=?")
+                || word.chars().any(|c| c.is_control() || (!c.is_ascii() && !smtputf8))
+        }
+        let words = ["plain", "季度", "a=?b", "=", "x=", "=?", "?=", "bell\u{7}", "del\u{7f}", "c1\u{85}", "nbsp\u{a0}", "é", "\u{9f}", "\u{c2}"];
+        for w in words {
+            for utf8 in [false, true] {
+                assert_eq!(word_needs_encoding(w, utf8), reference(w, utf8), "{w:?} {utf8}");
+            }
+        }
+        let long = "x".repeat(MAX_LITERAL_WORD + 1);
+        assert!(word_needs_encoding(&long, true));
     }
 
     #[test]

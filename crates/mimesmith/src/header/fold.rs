@@ -48,13 +48,26 @@ impl<'o> Folder<'o> {
 
     /// Like [`Folder::push`] for a token of `len` octets that `write`
     /// appends straight to the output (no intermediate buffer).
+    #[inline]
     pub(crate) fn push_with(&mut self, ws: &[u8], len: usize, write: impl FnOnce(&mut Vec<u8>)) {
         self.push_with_trailing(ws, len, 0, write);
     }
 
     /// Like [`Folder::push_with`] when `trailing` octets will be glued right
     /// after the token (`,` `;` `:`), so the fit accounts for them.
+    #[inline]
     pub(crate) fn push_with_trailing(&mut self, ws: &[u8], len: usize, trailing: usize, write: impl FnOnce(&mut Vec<u8>)) {
+        let out = self.start_token(ws, len, trailing);
+        let before = out.len();
+        write(out);
+        debug_assert_eq!(out.len() - before, len, "push_with: announced length differs");
+    }
+
+    /// Folds if a token of `len` octets after `ws` (and `trailing` octets
+    /// glued after it) calls for it, writes `ws`, counts the token's
+    /// columns, and returns the output for the token. Not generic, so one
+    /// copy serves every kind of token.
+    fn start_token(&mut self, ws: &[u8], len: usize, trailing: usize) -> &mut Vec<u8> {
         // Only a single space is a fold point for the soft limit: parsers
         // such as mail-parser turn a fold and the whitespace around it into
         // one space, so folding at a tab or a run of spaces would change it.
@@ -64,12 +77,14 @@ impl<'o> Folder<'o> {
             self.out.extend_from_slice(b"\r\n");
             self.col = 0;
         }
-        self.out.extend_from_slice(ws);
-        let before = self.out.len();
-        write(self.out);
-        debug_assert_eq!(self.out.len() - before, len, "push_with: announced length differs");
-        self.col += ws.len() + (self.out.len() - before);
+        // Nearly always one space: a push, not a call to copy one octet.
+        match ws {
+            &[c] => self.out.push(c),
+            _ => self.out.extend_from_slice(ws),
+        }
+        self.col += ws.len() + len;
         self.has_token = true;
+        self.out
     }
 
     /// Writes `token` right after the previous one, with no fold point (for

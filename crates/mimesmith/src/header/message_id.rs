@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::encoded_word::is_atext;
+use super::address::dot_atom;
 use crate::error::{Error, Result};
 use crate::random::Rng;
 
@@ -10,18 +10,17 @@ use crate::random::Rng;
 /// digits, about 143 bits.
 const GENERATED_ID_LEN: usize = 24;
 
-/// dot-atom-text (RFC 5322 §3.2.3), ASCII only.
+/// dot-atom-text (RFC 5322 §3.2.3), ASCII only (the address table, which
+/// also tells UTF-8 dot-atoms apart).
 fn is_dot_atom_text(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.first().is_none_or(|&c| c == b'.') || b.last() == Some(&b'.') {
-        return false;
-    }
-    let mut prev_dot = false;
-    b.iter().all(|&c| {
-        let ok = if c == b'.' { !prev_dot } else { c.is_ascii() && is_atext(char::from(c), false) };
-        prev_dot = c == b'.';
-        ok
-    })
+    dot_atom(s) == Some(true)
+}
+
+/// Splits at the last `@` (a short scan from the end; `rsplit_once` would
+/// call the general `memrchr`).
+fn split_at_last_at(s: &str) -> Option<(&str, &str)> {
+    let at = s.bytes().rposition(|b| b == b'@')?;
+    Some((s.get(..at)?, s.get(at + 1..)?))
 }
 
 /// no-fold-literal: `[` dtext `]` (RFC 5322 §3.6.4).
@@ -32,7 +31,7 @@ fn is_no_fold_literal(s: &str) -> bool {
 }
 
 fn strip_angles(s: &str) -> &str {
-    let t = s.trim();
+    let t = super::trim(s);
     t.strip_prefix('<').and_then(|t| t.strip_suffix('>')).unwrap_or(t)
 }
 
@@ -42,6 +41,9 @@ fn strip_angles(s: &str) -> &str {
 pub struct MessageId(String);
 
 impl MessageId {
+    /// No identifier (never valid; a placeholder).
+    pub(crate) const EMPTY: Self = Self(String::new());
+
     /// Validates `id` (angle brackets optional).
     ///
     /// # Errors
@@ -49,7 +51,7 @@ impl MessageId {
     pub fn new(id: &str) -> Result<Self> {
         let inner = strip_angles(id);
         let invalid = |reason| Error::InvalidMessageId { input: id.to_owned(), reason };
-        let (left, right) = inner.rsplit_once('@').ok_or_else(|| invalid("no @ (RFC 5322 §3.6.4: id-left \"@\" id-right)"))?;
+        let (left, right) = split_at_last_at(inner).ok_or_else(|| invalid("no @ (RFC 5322 §3.6.4: id-left \"@\" id-right)"))?;
         if !is_dot_atom_text(left) {
             return Err(invalid("the part before @ must be dot-atom-text (RFC 5322 §3.6.4)"));
         }
@@ -111,7 +113,7 @@ impl ContentId {
     pub fn new(id: &str) -> Result<Self> {
         let inner = strip_angles(id);
         let invalid = |reason| Error::InvalidContentId { input: id.to_owned(), reason };
-        let ok = match inner.rsplit_once('@') {
+        let ok = match split_at_last_at(inner) {
             Some((l, r)) => is_dot_atom_text(l) && (is_dot_atom_text(r) || is_no_fold_literal(r)),
             None => is_dot_atom_text(inner),
         };

@@ -185,6 +185,15 @@ pub fn format_disposition(
     Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
+/// `s.trim()`, returning at once when both ends are printable ASCII (no
+/// whitespace, ASCII or Unicode, can then be trimmed), as identifiers and
+/// addresses nearly always are.
+#[inline]
+pub(crate) fn trim(s: &str) -> &str {
+    let printable = |b: Option<&u8>| b.is_some_and(|&b| (0x21..0x7F).contains(&b));
+    if printable(s.as_bytes().first()) && printable(s.as_bytes().last()) { s } else { s.trim() }
+}
+
 /// Replaces every run of CR and LF in a header value with one space.
 ///
 /// A line break inside a value would end the field and start another (the
@@ -247,11 +256,26 @@ mod tests {
     }
 
     #[test]
+    fn the_quick_trim_is_trim() {
+        for s in ["", " ", "a", " a", "a ", "\u{3000}a", "a\u{a0}", "\u{85}x\u{85}", "<id@x>", "\ta\n", "\u{7f}", "~x~", "!"] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
+    }
+
+    #[test]
     fn line_breaks_become_one_space() {
         assert_eq!(sanitize_line_breaks("a\r\nb"), "a b");
         assert_eq!(sanitize_line_breaks("a\n\n\rb"), "a b");
         assert_eq!(sanitize_line_breaks("a\r\n b"), "a  b");
         assert_eq!(sanitize_line_breaks("trailing\n"), "trailing ");
         assert!(matches!(sanitize_line_breaks("clean"), Cow::Borrowed(_)));
+        let long = format!("{}\n{}", "x".repeat(300), "y");
+        assert_eq!(sanitize_line_breaks(&long), long.replace('\n', " "));
+        for (i, c) in ["\r", "\n"].into_iter().enumerate() {
+            for at in 0..40 {
+                let v = format!("{}{c}{}", "a".repeat(at), "b".repeat(i));
+                assert!(matches!(sanitize_line_breaks(&v), Cow::Owned(_)), "{v:?}");
+            }
+        }
     }
 }
