@@ -552,6 +552,16 @@ case(
     text="请大家准时参加。\r\n",
 )
 case(
+    "clean-short-cjk",
+    std(subject=ew("为什么"), ct="text/plain; charset=UTF-8", cte="base64")
+    + b"\r\n"
+    + b64("ゥゥゥ\r\n".encode()).encode(),
+    "Short correct CJK text whose legacy encodings happen to be valid UTF-8 "
+    "(GBK 为什么 is UTF-8 Ϊʲô, Big5 ゥゥゥ is ǡǡǡ): nothing to repair, whatever a weak detector says.",
+    headers={"Subject": "为什么"},
+    text="ゥゥゥ\r\n",
+)
+case(
     "clean-alternative",
     std(ct='multipart/alternative; boundary="alt"', cte=None)
     + b"\r\n--alt\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nYour code is 384920.\r\n"

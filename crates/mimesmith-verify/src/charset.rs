@@ -46,6 +46,8 @@ const MIN_BYTES_CJK_TO_CJK: usize = 16;
 const MIN_CJK_PER_MILLE: usize = 800;
 /// Non-ASCII characters a CJK-reading mojibake candidate needs before it is repaired.
 const MIN_CJK_MOJIBAKE_CHARS: usize = 3;
+/// Share of common Han characters (in per mille) a CJK-reading repair must reach.
+const MIN_COMMON_HAN_PER_MILLE: usize = 900;
 /// Rounds of repair: text garbled twice (UTF-8 → Latin-1 → UTF-8 → Latin-1) is common enough.
 const MAX_REPAIR_ROUNDS: usize = 2;
 
@@ -286,6 +288,64 @@ fn is_cjk(c: char) -> bool {
         | 0xF900..=0xFAFF    // CJK compatibility ideographs
         | 0xFF00..=0xFFEF    // Half-width and full-width forms
         | 0x20000..=0x2FFFF) // CJK extensions B–F
+}
+
+/// Characters a Latin-1 repair may produce: those of the scripts and
+/// symbols mail is written in (Latin with accents, Greek, Cyrillic, CJK,
+/// punctuation, symbols, emoji). Latin-1 text that is valid UTF-8 by chance
+/// reads as C1 controls or letters of Latin extended-B, IPA or Armenian,
+/// which real text does not hold.
+fn plausible_repair(text: &str) -> bool {
+    text.chars().all(|c| {
+        c.is_ascii()
+            || is_cjk(c)
+            || matches!(c as u32,
+                0x00A0..=0x017F       // Latin-1 supplement, Latin extended-A
+                | 0x0370..=0x03FF     // Greek
+                | 0x0400..=0x04FF     // Cyrillic
+                | 0x2000..=0x206F     // General punctuation (ZWJ included)
+                | 0x20A0..=0x20CF     // Currency symbols
+                | 0x2100..=0x21FF     // Letterlike symbols, number forms, arrows
+                | 0x2460..=0x24FF     // Enclosed alphanumerics
+                | 0x25A0..=0x27BF     // Geometric shapes, miscellaneous symbols, dingbats
+                | 0xFE0F              // Emoji presentation selector
+                | 0x1F300..=0x1FAFF)  // Emoji
+    })
+}
+
+/// Han ideographs (CJK unified, extension A, compatibility, extensions B–F).
+fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF)
+}
+
+/// A Han character of the everyday sets: GB2312 (GBK with both octets in
+/// A1–FE), Big5 level 1 (lead A4–C6), JIS X 0208 level 1 (Shift_JIS lead
+/// 88–98) or the KS X 1001 hanja (EUC-KR lead CA–FD).
+fn is_common_han(c: char) -> bool {
+    let mut buf = [0u8; 4];
+    let s: &str = c.encode_utf8(&mut buf);
+    let pair = |encoding: &'static Encoding| -> Option<(u8, u8)> {
+        let (bytes, _, errors) = encoding.encode(s);
+        match (errors, bytes.as_ref()) {
+            (false, &[lead, trail]) => Some((lead, trail)),
+            _ => None,
+        }
+    };
+    matches!(pair(GBK), Some((0xA1..=0xF7, 0xA1..=0xFE)))
+        || matches!(pair(BIG5), Some((0xA4..=0xC6, _)))
+        || matches!(pair(SHIFT_JIS), Some((0x88..=0x98, _)))
+        || matches!(pair(EUC_KR), Some((0xCA..=0xFD, 0xA1..=0xFE)))
+}
+
+/// Common Han characters among the Han characters, in per mille (1000 for
+/// text without Han).
+fn common_han_per_mille(text: &str) -> usize {
+    let (mut common, mut han) = (0usize, 0usize);
+    for c in text.chars().filter(|&c| is_han(c)) {
+        han += 1;
+        common += usize::from(is_common_han(c));
+    }
+    (common * 1000).checked_div(han).unwrap_or(1000)
 }
 
 fn non_ascii_chars(text: &str) -> usize {
@@ -619,7 +679,7 @@ fn latin_bytes(text: &str) -> Option<Vec<u8>> {
 fn repair_latin_reading(text: &str) -> Option<Repaired> {
     let bytes = latin_bytes(text)?;
     if let Ok(utf8) = std::str::from_utf8(&bytes) {
-        return (utf8 != text).then(|| Repaired {
+        return (utf8 != text && plausible_repair(utf8)).then(|| Repaired {
             text: utf8.to_owned(),
             from: WINDOWS_1252.name(),
             to: UTF_8.name(),
@@ -670,6 +730,22 @@ fn repair_cjk_reading(text: &str) -> Option<Repaired> {
             Err(_) => continue,
         };
         if non_ascii_chars(&repaired) == 0 || repaired == body {
+            continue;
+        }
+        // UTF-8 text read as a CJK charset is repaired only back to CJK text:
+        // its 3-octet sequences rarely pair up by chance, whereas the legacy
+        // encoding of correct Chinese is often valid 2-octet UTF-8 (GBK
+        // "为为为" is UTF-8 "ΪΪΪ", "一一一" is "һһһ"). And the repair must
+        // make the Han characters commoner: correct text is written in the
+        // common sets, mojibake ("鍙戦€佹垚鍔") is mostly outside them, and a
+        // chance reading of correct text lands on rare characters
+        // ("陌狗搭" would become "虋瓋").
+        let clean = repaired.strip_suffix('\u{FFFD}').unwrap_or(&repaired);
+        if cjk_per_mille(clean) < MIN_CJK_PER_MILLE {
+            continue;
+        }
+        let (after, before) = (common_han_per_mille(clean), common_han_per_mille(body));
+        if after < MIN_COMMON_HAN_PER_MILLE || after <= before {
             continue;
         }
         if lost_tail && !repaired.ends_with('\u{FFFD}') {
@@ -1200,9 +1276,62 @@ mod tests {
             "plain",
             "São Paulo — 10 °C",
             "Ã",
+            // Big5 C7 A1 is UTF-8 for "ǡ" (prop_roundtrip found it at 100,000 cases).
+            "ゥゥゥ",
         ] {
             assert_eq!(repair_mojibake(text), None, "{text}");
         }
+    }
+
+    /// Short runs of common hanzi (GB2312 level 1, drawn with a fixed
+    /// xorshift) are left alone too: before the CJK-result rule about one
+    /// in a thousand "repaired" to Greek, Cyrillic or Latin letters.
+    #[test]
+    fn short_chinese_texts_are_left_alone() {
+        let mut level1 = Vec::new();
+        for lead in 0xB0u8..=0xD7 {
+            for trail in 0xA1u8..=0xFE {
+                let pair = [lead, trail];
+                let (text, errors) = GBK.decode_without_bom_handling(&pair);
+                if !errors {
+                    level1.extend(text.chars());
+                }
+            }
+        }
+        assert!(level1.len() > 3700, "{}", level1.len());
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            level1[(seed % level1.len() as u64) as usize]
+        };
+        let mut wrong = Vec::new();
+        for len in [3, 4, 5] {
+            for _ in 0..20_000 {
+                let text: String = (0..len).map(|_| next()).collect();
+                if let Some(r) = repair_mojibake(&text) {
+                    wrong.push(format!("{text} -> {}", r.text));
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{} false repairs, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(10)]);
+    }
+
+    /// Correct CJK text whose legacy encoding happens to be valid UTF-8 is
+    /// not "repaired": every kana, Hangul syllable and CJK ideograph,
+    /// three times over, is left alone.
+    #[test]
+    fn repeated_cjk_characters_are_left_alone() {
+        let blocks = [0x3041..=0x30FFu32, 0x4E00..=0x9FFF, 0xAC00..=0xD7A3];
+        let mut wrong = Vec::new();
+        for c in blocks.into_iter().flatten().filter_map(char::from_u32) {
+            let text: String = [c, c, c].iter().collect();
+            if let Some(r) = repair_mojibake(&text) {
+                wrong.push(format!("{text} -> {} ({} as {})", r.text, r.to, r.from));
+            }
+        }
+        assert!(wrong.is_empty(), "{} false repairs, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(10)]);
     }
 
     #[test]
