@@ -31,13 +31,27 @@ def addresses(msg, name):
     return out
 
 
+def header_filename(part):
+    for field, param in (("content-disposition", "filename"), ("content-type", "name")):
+        h = part.get(field)
+        params = getattr(h, "params", None)
+        if params is not None and param in params:
+            return params[param]
+    return None
+
+
 def leaf(part):
     d = {
         "content_type": part.get_content_type(),
         "charset": part.get_content_charset(),
         "cte": (part.get("content-transfer-encoding") or "").lower() or None,
         "disposition": part.get_content_disposition(),
-        "filename": part.get_filename(),
+        # The header registry's reading of the file name (policy=default):
+        # exact. `get_filename()` is reported too: it unquotes a second time
+        # (collapse_rfc2231_value after get_param already unquoted), so a
+        # name that starts and ends with '"' loses them there.
+        "filename": header_filename(part),
+        "get_filename": part.get_filename(),
         "content_id": str(part.get("content-id")) if part.get("content-id") is not None else None,
     }
     if part.get_content_maintype() == "text":
