@@ -8,7 +8,7 @@
 //!   subprocess) with no defects, and Python decodes the same subject,
 //!   names, addresses, body tree, texts, file names and attachment bytes.
 //!
-//! `PROPTEST_CASES=100000 cargo test --release --test prop_python` runs a
+//! `PROPTEST_CASES=100000 cargo test -p mimesmith-tests --test prop_python` runs a
 //! long campaign.
 
 use std::path::Path;

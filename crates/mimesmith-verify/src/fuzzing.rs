@@ -177,10 +177,10 @@ pub fn build_roundtrip(data: &[u8]) -> Result<(), Violation> {
     let Ok(r) = roundtrip(&spec, Path::new("/nonexistent")) else { return Ok(()) };
     let found = check(&r.bytes, InvariantOptions { smtputf8: false, rfc2047_params: compat });
     if !found.is_empty() {
-        return Err(format!("invariants: {found:#?}\n{}", String::from_utf8_lossy(&r.bytes)));
+        return Err(format!("invariants: {found:#?}\n{}\nspec: {spec:?}", String::from_utf8_lossy(&r.bytes)));
     }
     if !r.mismatches.is_empty() {
-        return Err(format!("round trip: {:#?}\n{}", r.mismatches, String::from_utf8_lossy(&r.bytes)));
+        return Err(format!("round trip: {:#?}\n{}\nspec: {spec:?}", r.mismatches, String::from_utf8_lossy(&r.bytes)));
     }
     Ok(())
 }

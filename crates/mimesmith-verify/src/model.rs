@@ -207,6 +207,9 @@ fn attachment(a: &AttachmentSpec, disposition: &str, base: &Path) -> Result<ExpN
         }
     };
     let body = leaf_body(&ct, is_text, bytes);
+    // As for a body leaf: a `name` parameter of the given type is the file
+    // name when no other is given.
+    let filename = filename.or_else(|| ct.param("name").and_then(mimesmith::clean_filename));
     Ok(ExpNode::Leaf(ExpLeaf {
         content_type: ct.essence().to_owned(),
         filename,
