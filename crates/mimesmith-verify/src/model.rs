@@ -172,10 +172,30 @@ fn content(text: Option<&String>, base64: Option<&String>, file: Option<&String>
     }
 }
 
+/// CRLF, bare CR and bare LF all written as CRLF (RFC 2046 §4.1.1), on octets.
+fn crlf_octets(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 32);
+    let mut it = bytes.iter().copied().peekable();
+    while let Some(b) = it.next() {
+        match b {
+            b'\r' => {
+                if it.peek() == Some(&b'\n') {
+                    it.next();
+                }
+                out.extend_from_slice(b"\r\n");
+            }
+            b'\n' => out.extend_from_slice(b"\r\n"),
+            _ => out.push(b),
+        }
+    }
+    out
+}
+
 fn leaf_body(ct: &ContentType, is_text: bool, bytes: Vec<u8>) -> ExpBody {
     if ct.is_message() {
-        // Encapsulated messages are canonicalised to CRLF.
-        return ExpBody::Bytes(normalize_newlines(&String::from_utf8_lossy(&bytes)).replace('\n', "\r\n").into_bytes());
+        // Encapsulated messages are canonicalised to CRLF, octet by octet:
+        // the builder keeps octets that are not UTF-8 as they are.
+        return ExpBody::Bytes(crlf_octets(&bytes));
     }
     if is_text {
         // Text is written as text (line endings canonicalised) whatever its type.
@@ -332,4 +352,15 @@ pub fn expect(spec: &Spec, base: &Path) -> Result<Expected, ModelError> {
         smtputf8: utf8,
         rfc2047_filenames: spec.rfc2047_filenames.unwrap_or(true),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::crlf_octets;
+
+    #[test]
+    fn crlf_octets_keeps_octets_that_are_not_utf8() {
+        assert_eq!(crlf_octets(b"U\xea\xeb"), b"U\xea\xeb");
+        assert_eq!(crlf_octets(b"a\nb\rc\r\nd\xff\r"), b"a\r\nb\r\nc\r\nd\xff\r\n");
+    }
 }
