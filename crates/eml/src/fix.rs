@@ -383,6 +383,11 @@ fn display(path: &str) -> &str {
     if path.is_empty() { "(root)" } else { path }
 }
 
+/// NUL or a line over 998 octets (RFC 5322 §2.1.1): only binary carries it.
+fn needs_binary(bytes: &[u8]) -> bool {
+    bytes.contains(&0) || bytes.split(|&b| b == b'\n').any(|l| l.strip_suffix(b"\r").unwrap_or(l).len() > 998)
+}
+
 fn leaf<'p>(part: &'p Part, ctx: &Ctx<'_>, notes: &mut Vec<String>) -> Result<SinglePart<'p>, FixError> {
     let ct = content_type(part, notes);
     let mut single = if part.is_message() {
@@ -398,7 +403,17 @@ fn leaf<'p>(part: &'p Part, ctx: &Ctx<'_>, notes: &mut Vec<String>) -> Result<Si
                 }
             }
         };
-        SinglePart::message(bytes)
+        if needs_binary(&bytes) {
+            // The builder writes embedded messages 7bit or 8bit only (RFC 2046
+            // §5.2.1 allows binary, which few servers accept).
+            notes.push(format!(
+                "part {}: the attached message has NUL octets or a line over 998 octets, which only binary transfer carries; attached as application/octet-stream",
+                display(&part.path)
+            ));
+            SinglePart::bytes(mimesmith::ContentType::octet_stream(), bytes)
+        } else {
+            SinglePart::message(bytes)
+        }
     } else if let (true, Some(text)) = (ct.is_text(), &part.text) {
         SinglePart::new(ct, Body::Text(text.as_str().into())).charset(mimesmith::Charset::UTF_8)
     } else {

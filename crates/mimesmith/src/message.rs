@@ -743,7 +743,28 @@ impl<'a> Leaf<'a> {
             // disagree on whether the CRLF before the delimiter belongs to a 7bit
             // body of octets (Perl's MIME-tools and postal-mime keep or drop it).
             (Some(_), None) if !is_text_type && !is_message => TransferEncoding::Base64,
-            (Some(m), None) => encode::choose(m, kind),
+            (Some(m), None) => match encode::choose(m, kind) {
+                // RFC 2046 §5.2.1: an embedded message is 7bit, 8bit or
+                // binary, never base64 or QP. Binary breaks the 998-octet
+                // line limit and needs BINARYMIME (RFC 3030), which few
+                // servers offer: the caller must ask for it.
+                TransferEncoding::Binary if kind == BodyKind::Message => {
+                    let what = if m.nul() > 0 {
+                        "it holds NUL octets".to_owned()
+                    } else {
+                        format!("it has a line of {} octets, over the limit of 998", m.max_line())
+                    };
+                    return Err(Error::EncodingCannotRepresent {
+                        encoding: TransferEncoding::EightBit,
+                        part: part.describe(),
+                        reason: format!(
+                            "{what}; only binary carries that in an embedded message (RFC 2046 §5.2.1), \
+                             and binary needs BINARYMIME (RFC 3030): force binary, or attach it as application/octet-stream"
+                        ),
+                    });
+                }
+                e => e,
+            },
             (None, forced) => match (kind, forced) {
                 (BodyKind::Message, _) | (_, Some(TransferEncoding::SevenBit | TransferEncoding::EightBit | TransferEncoding::Binary)) => {
                     return Err(Error::UncheckableStream {
@@ -1122,6 +1143,22 @@ mod quick_tests {
             if quick_text_base64(b).is_some() {
                 assert_eq!(encode::choose(&Measure::of(b), BodyKind::Text), TransferEncoding::Base64, "{text:?}");
             }
+        }
+    }
+
+    /// RFC 2046 §5.2.1 leaves an embedded message only 7bit, 8bit or
+    /// binary; binary (lines over 998, NUL) is written only when asked for.
+    #[test]
+    fn an_embedded_message_that_needs_binary_is_refused_unless_forced() {
+        let long = format!("Subject: x\r\n\r\n{}\r\n", "y".repeat(1000));
+        let build = |part: SinglePart<'static>| {
+            Message::builder().from("a@example.com").to("b@example.com").seed(1).body(part).build().and_then(|m| m.to_vec())
+        };
+        for body in [long.clone().into_bytes(), b"Subject: x\r\n\r\na\0b\r\n".to_vec()] {
+            let err = build(SinglePart::message(body.clone())).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(err.contains("only binary carries that"), "{err}");
+            let out = build(SinglePart::message(body).encoding(TransferEncoding::Binary)).unwrap_or_default();
+            assert!(out.windows(33).any(|w| w == b"Content-Transfer-Encoding: binary"));
         }
     }
 }
