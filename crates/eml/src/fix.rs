@@ -384,8 +384,10 @@ fn display(path: &str) -> &str {
 }
 
 /// NUL or a line over 998 octets (RFC 5322 §2.1.1): only binary carries it.
+/// Lines end at CR or LF, as the builder's measure counts them (it writes a
+/// bare CR or LF as CRLF), so this refuses exactly what the builder would.
 fn needs_binary(bytes: &[u8]) -> bool {
-    bytes.contains(&0) || bytes.split(|&b| b == b'\n').any(|l| l.strip_suffix(b"\r").unwrap_or(l).len() > 998)
+    bytes.contains(&0) || bytes.split(|&b| b == b'\n' || b == b'\r').any(|l| l.len() > 998)
 }
 
 fn leaf<'p>(part: &'p Part, ctx: &Ctx<'_>, notes: &mut Vec<String>) -> Result<SinglePart<'p>, FixError> {

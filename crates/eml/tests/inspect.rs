@@ -174,3 +174,25 @@ fn fix_rebuilds_a_gbk_message_as_utf8() {
     // Reproducible with a seed.
     assert_eq!(eml(&["fix", "--seed", "3", "-"], &msg).stdout, fixed.stdout);
 }
+
+#[test]
+fn fix_attaches_an_embedded_message_only_binary_could_carry_as_octets() {
+    // RFC 2046 §5.2.1: an embedded message is 7bit, 8bit or binary; a line over
+    // 998 octets (here 1,200, after a bare CR) needs binary, which fix does not
+    // write: the message is attached as application/octet-stream, bytes intact.
+    let inner = format!("Subject: inner\r\n\r\nshort\r{}\r\n", "y".repeat(1200));
+    let msg = format!(
+        "From: a@example.com\r\nTo: b@example.com\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\nMessage-ID: <9@example.com>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nforwarded\r\n--b\r\nContent-Type: message/rfc822\r\nContent-Transfer-Encoding: binary\r\n\r\n{inner}\r\n--b\r\nContent-Type: message/rfc822\r\n\r\nSubject: fine\r\n\r\nok\r\n\r\n--b--\r\n"
+    );
+    let fixed = eml(&["fix", "--seed", "1", "-"], msg.as_bytes());
+    assert_eq!(fixed.status.code(), Some(0), "{}", String::from_utf8_lossy(&fixed.stderr));
+    let notes = String::from_utf8_lossy(&fixed.stderr);
+    assert!(notes.contains("part 2: the attached message has NUL octets or a line over 998 octets"), "{notes}");
+    assert!(!notes.contains("part 3: the attached message has NUL"), "{notes}");
+    let out = String::from_utf8_lossy(&fixed.stdout);
+    assert!(out.contains("Content-Type: application/octet-stream"), "{out}");
+    assert!(out.contains("Content-Type: message/rfc822"), "the short-lined message stays a message: {out}");
+    assert!(out.lines().all(|l| l.len() <= 998), "fix writes no line over 998");
+    let tree = eml(&["tree", "--json", "-"], &fixed.stdout);
+    assert_eq!(tree.status.code(), Some(0), "{}", String::from_utf8_lossy(&tree.stderr));
+}
