@@ -1161,4 +1161,31 @@ mod quick_tests {
             assert!(out.windows(33).any(|w| w == b"Content-Transfer-Encoding: binary"));
         }
     }
+
+    /// RFC 5322 §2.1.1, §3.6.4: an identifier cannot be folded, so the
+    /// longest one accepted still fits on a line of 998 octets in every field
+    /// that carries it (1,000-octet ids made 1,015-octet lines before).
+    #[test]
+    fn the_longest_identifiers_fit_on_a_line() {
+        let id = format!("{}@example.com", "a".repeat(crate::MAX_ID_LEN - "@example.com".len()));
+        let cid = crate::ContentId::new(&id).unwrap_or_else(|e| panic!("{e}"));
+        let out = Message::builder()
+            .from("a@example.com")
+            .to("b@example.com")
+            .seed(1)
+            .message_id(&id)
+            .in_reply_to(&id)
+            .references(&id)
+            .references(&id)
+            .body(SinglePart::bytes(crate::ContentType::octet_stream(), b"x".to_vec()).content_id(cid))
+            .build()
+            .and_then(|m| m.to_vec())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let text = String::from_utf8_lossy(&out);
+        assert_eq!(text.matches(id.as_str()).count(), 5, "{text}");
+        assert!(text.split("\r\n").all(|l| l.len() <= 998), "{text}");
+        let longer = format!("a{id}");
+        let err = Message::builder().from("a@example.com").to("b@example.com").message_id(&longer).text("x").build();
+        assert!(matches!(err, Err(Error::InvalidMessageId { .. })), "{err:?}");
+    }
 }

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use crate::encode::TransferEncoding;
 use crate::encode::charset::Charset;
 use crate::error::{Error, Result};
-use crate::header::content_type::{ContentType, Disposition, is_token};
+use crate::header::content_type::{ContentType, Disposition, is_name};
 use crate::header::message_id::ContentId;
 use crate::header::{HeaderName, sanitize_line_breaks};
 
@@ -317,10 +317,10 @@ impl<'a> MultiPart<'a> {
     /// # Errors
     /// [`Error::InvalidContentType`] when `subtype` is not a token.
     pub fn new(subtype: &str) -> Result<Self> {
-        if !is_token(subtype) {
+        if !is_name(subtype) {
             return Err(Error::InvalidContentType {
                 input: format!("multipart/{subtype}"),
-                reason: "the subtype must be a token (RFC 2045 §5.1)",
+                reason: "the subtype must be a token (RFC 2045 §5.1) of at most 127 characters (RFC 6838 §4.2)",
             });
         }
         Ok(Self { subtype: subtype.to_ascii_lowercase(), params: Vec::new(), parts: Vec::new() })
@@ -363,10 +363,10 @@ impl<'a> MultiPart<'a> {
     /// [`Error::InvalidContentType`] for a name that is not a token or is
     /// `boundary`.
     pub fn param(mut self, name: &str, value: &str) -> Result<Self> {
-        if !is_token(name) || name.eq_ignore_ascii_case("boundary") || name.contains(['*', '\'', '%']) {
+        if !is_name(name) || name.eq_ignore_ascii_case("boundary") || name.contains(['*', '\'', '%']) {
             return Err(Error::InvalidContentType {
                 input: format!("multipart/{}; {name}", self.subtype),
-                reason: "a parameter name must be a token, and the boundary is generated",
+                reason: "a parameter name must be a token of at most 127 characters (RFC 2045 §5.1, RFC 6838 §4.3), and the boundary is generated",
             });
         }
         self.params.push((name.to_ascii_lowercase(), sanitize_line_breaks(value).into_owned()));

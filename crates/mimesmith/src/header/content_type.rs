@@ -13,6 +13,18 @@ pub(crate) fn is_token(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic() && !TSPECIALS.contains(&b))
 }
 
+/// The longest type, subtype or parameter name: RFC 6838 §4.2 limits
+/// `restricted-name` to 127 characters, and §4.3 gives parameter names the
+/// same syntax. A token cannot be folded, so without a bound one long name
+/// would push its line past RFC 5322 §2.1.1's 998 octets.
+pub(crate) const MAX_NAME: usize = 127;
+
+/// A type, subtype or parameter name: a token (RFC 2045 §5.1) of at most
+/// [`MAX_NAME`] characters (RFC 6838 §4.2).
+pub(crate) fn is_name(s: &str) -> bool {
+    s.len() <= MAX_NAME && is_token(s)
+}
+
 /// A media type `type/subtype` with parameters (RFC 2045 §5.1). Type and
 /// subtype are stored in lower case (they are case-insensitive).
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -49,10 +61,10 @@ impl ContentType {
     /// # Errors
     /// [`Error::InvalidContentType`] when either is not a token.
     pub fn new(main: &str, sub: &str) -> Result<Self> {
-        if !is_token(main) || !is_token(sub) {
+        if !is_name(main) || !is_name(sub) {
             return Err(Error::InvalidContentType {
                 input: format!("{main}/{sub}"),
-                reason: "type and subtype must be tokens (RFC 2045 §5.1)",
+                reason: "type and subtype must be tokens (RFC 2045 §5.1) of at most 127 characters (RFC 6838 §4.2)",
             });
         }
         Ok(Self {
@@ -69,10 +81,10 @@ impl ContentType {
     /// # Errors
     /// [`Error::InvalidContentType`] when the name is not a token.
     pub fn with_param(mut self, name: &str, value: &str) -> Result<Self> {
-        if !is_token(name) || name.contains(['*', '\'', '%']) {
+        if !is_name(name) || name.contains(['*', '\'', '%']) {
             return Err(Error::InvalidContentType {
                 input: format!("{}; {name}=…", self.essence()),
-                reason: "a parameter name must be a token without * ' % (RFC 2231 §7)",
+                reason: "a parameter name must be a token without * ' % (RFC 2231 §7) of at most 127 characters (RFC 6838 §4.3)",
             });
         }
         let name = name.to_ascii_lowercase();
@@ -240,6 +252,23 @@ mod tests {
         }
         assert!(ContentType::text_plain().with_param("na me", "x").is_err());
         assert!(ContentType::text_plain().with_param("name*", "x").is_err());
+    }
+
+    /// RFC 6838 §4.2/§4.3: names of at most 127 characters, so that no
+    /// unfoldable token can push a line past 998 octets (a build_roundtrip
+    /// find: a 1,000-character parameter name made a 1,058-octet line).
+    #[test]
+    fn names_are_at_most_127_characters() {
+        let at = "a".repeat(MAX_NAME);
+        let over = "a".repeat(MAX_NAME + 1);
+        assert!(ContentType::new(&at, &at).is_ok());
+        assert!(ContentType::new(&over, "plain").is_err());
+        assert!(ContentType::new("text", &over).is_err());
+        assert!(ContentType::parse(&format!("text/{over}")).is_err());
+        assert!(ContentType::text_plain().with_param(&at, "x").is_ok());
+        let err = ContentType::text_plain().with_param(&over, "x").err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("127"), "{err}");
+        assert!(ContentType::parse(&format!("text/plain; {over}=x")).is_err());
     }
 
     #[test]

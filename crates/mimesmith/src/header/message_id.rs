@@ -10,6 +10,12 @@ use crate::random::Rng;
 /// digits, about 143 bits.
 const GENERATED_ID_LEN: usize = 24;
 
+/// The longest identifier. An msg-id cannot be folded inside its angle
+/// brackets (RFC 5322 §3.6.4), so `In-Reply-To: <id>`, the longest field that
+/// holds one, must fit in a line of 998 octets (RFC 5322 §2.1.1):
+/// 998 − `In-Reply-To: <>`.len().
+pub const MAX_ID_LEN: usize = 998 - "In-Reply-To: <>".len();
+
 /// dot-atom-text (RFC 5322 §3.2.3), ASCII only (the address table, which
 /// also tells UTF-8 dot-atoms apart).
 fn is_dot_atom_text(s: &str) -> bool {
@@ -47,10 +53,14 @@ impl MessageId {
     /// Validates `id` (angle brackets optional).
     ///
     /// # Errors
-    /// [`Error::InvalidMessageId`] when `id` is not `dot-atom-text@(dot-atom-text / [literal])`.
+    /// [`Error::InvalidMessageId`] when `id` is not `dot-atom-text@(dot-atom-text / [literal])`
+    /// or is longer than [`MAX_ID_LEN`].
     pub fn new(id: &str) -> Result<Self> {
         let inner = strip_angles(id);
         let invalid = |reason| Error::InvalidMessageId { input: id.to_owned(), reason };
+        if inner.len() > MAX_ID_LEN {
+            return Err(invalid("longer than 983 octets, it cannot fit on a line of 998 (RFC 5322 §2.1.1, §3.6.4)"));
+        }
         let (left, right) = split_at_last_at(inner).ok_or_else(|| invalid("no @ (RFC 5322 §3.6.4: id-left \"@\" id-right)"))?;
         if !is_dot_atom_text(left) {
             return Err(invalid("the part before @ must be dot-atom-text (RFC 5322 §3.6.4)"));
@@ -109,10 +119,13 @@ impl ContentId {
     ///
     /// # Errors
     /// [`Error::InvalidContentId`] when `id` has characters outside atext,
-    /// `.` and one `@`.
+    /// `.` and one `@`, or is longer than [`MAX_ID_LEN`].
     pub fn new(id: &str) -> Result<Self> {
         let inner = strip_angles(id);
         let invalid = |reason| Error::InvalidContentId { input: id.to_owned(), reason };
+        if inner.len() > MAX_ID_LEN {
+            return Err(invalid("longer than 983 octets, it cannot fit on a line of 998 (RFC 5322 §2.1.1, §3.6.4)"));
+        }
         let ok = match split_at_last_at(inner) {
             Some((l, r)) => is_dot_atom_text(l) && (is_dot_atom_text(r) || is_no_fold_literal(r)),
             None => is_dot_atom_text(inner),
@@ -175,6 +188,17 @@ mod tests {
         for bad in ["", "a b", "a\nb", "<>", "a@b@c", "图"] {
             assert!(ContentId::new(bad).is_err(), "{bad:?}");
         }
+    }
+
+    /// A 1,000-octet id made a 1,015-octet line before the bound.
+    #[test]
+    fn ids_fit_on_one_line() {
+        let at = format!("{}@example.com", "a".repeat(MAX_ID_LEN - "@example.com".len()));
+        let over = format!("a{at}");
+        assert_eq!(("In-Reply-To: <".len() + at.len() + ">".len()), 998);
+        assert!(MessageId::new(&at).is_ok() && ContentId::new(&at).is_ok());
+        assert!(MessageId::new(&over).is_err() && ContentId::new(&over).is_err());
+        assert!(ContentId::new(&"a".repeat(MAX_ID_LEN + 1)).is_err());
     }
 
     #[test]
