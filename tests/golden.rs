@@ -11,12 +11,18 @@ fn build(spec_path: &Path) -> Vec<u8> {
     let json = std::fs::read_to_string(spec_path).unwrap();
     let spec = Spec::from_json(&json).unwrap_or_else(|e| panic!("{}: {e}", spec_path.display()));
     let base = spec_path.parent().unwrap();
-    let msg = spec.build(base).unwrap_or_else(|e| panic!("{}: {e}", spec_path.display()));
+    let msg = spec
+        .build(base)
+        .unwrap_or_else(|e| panic!("{}: {e}", spec_path.display()));
     let bytes = msg.to_vec().unwrap();
     // Streaming to a writer gives the same bytes as building a Vec.
     let mut streamed = Vec::new();
     spec.build(base).unwrap().write_to(&mut streamed).unwrap();
-    assert!(streamed == bytes, "{}: write_to and to_vec differ", spec_path.display());
+    assert!(
+        streamed == bytes,
+        "{}: write_to and to_vec differ",
+        spec_path.display()
+    );
     bytes
 }
 
@@ -24,10 +30,20 @@ fn build(spec_path: &Path) -> Vec<u8> {
 fn golden_specs_build_byte_for_byte() {
     let dir = testdata("golden");
     let specs = files_ending(&dir, ".spec.json");
-    assert!(specs.len() >= 15, "expected at least 15 golden specs, found {}", specs.len());
+    assert!(
+        specs.len() >= 15,
+        "expected at least 15 golden specs, found {}",
+        specs.len()
+    );
     let mut failures = Vec::new();
     for spec in &specs {
-        let name = spec.file_name().unwrap().to_str().unwrap().trim_end_matches(".spec.json").to_owned();
+        let name = spec
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .trim_end_matches(".spec.json")
+            .to_owned();
         let golden = dir.join(format!("{name}.eml"));
         let actual = build(spec);
         if bless() {
@@ -43,7 +59,10 @@ fn golden_specs_build_byte_for_byte() {
             failures.push(name);
         }
     }
-    assert!(failures.is_empty(), "golden mismatches (see .actual files): {failures:?}");
+    assert!(
+        failures.is_empty(),
+        "golden mismatches (see .actual files): {failures:?}"
+    );
 }
 
 #[test]
@@ -94,7 +113,11 @@ fn golden_messages_lint_without_errors() {
             .iter()
             .filter(|d| !(allowed(d.code) || (d.code == Code::HeaderLineLong && unfoldable(d))))
             .collect();
-        assert!(unexpected.is_empty(), "{}: {unexpected:#?}", spec_path.display());
+        assert!(
+            unexpected.is_empty(),
+            "{}: {unexpected:#?}",
+            spec_path.display()
+        );
         checked += 1;
     }
     assert!(checked >= 15);
@@ -103,6 +126,10 @@ fn golden_messages_lint_without_errors() {
 #[test]
 fn building_twice_with_a_seed_gives_the_same_bytes() {
     for spec in files_ending(&testdata("golden"), ".spec.json") {
-        assert!(build(&spec) == build(&spec), "{} is not deterministic", spec.display());
+        assert!(
+            build(&spec) == build(&spec),
+            "{} is not deterministic",
+            spec.display()
+        );
     }
 }

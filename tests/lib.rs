@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 /// The repository root.
 #[must_use]
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 /// `testdata/<sub>`.
@@ -21,7 +24,11 @@ pub fn files_ending(dir: &Path, suffix: &str) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
         .unwrap_or_default();
-    v.retain(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(suffix)));
+    v.retain(|p| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.ends_with(suffix))
+    });
     v.sort();
     v
 }
@@ -50,9 +57,19 @@ pub mod python {
     /// persisted under `proptest-regressions/`.
     #[must_use]
     pub fn config(default_cases: u32) -> Config {
-        let cases = std::env::var("PROPTEST_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(default_cases);
-        let seed = std::env::var("PROPTEST_RNG_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(SEED);
-        Config { cases, rng_seed: RngSeed::Fixed(seed), ..Config::default() }
+        let cases = std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(default_cases);
+        let seed = std::env::var("PROPTEST_RNG_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(SEED);
+        Config {
+            cases,
+            rng_seed: RngSeed::Fixed(seed),
+            ..Config::default()
+        }
     }
 
     struct Worker {
@@ -75,10 +92,19 @@ pub mod python {
                 .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
                 .spawn()
-                .unwrap_or_else(|e| panic!("cannot start {python} {}: {e} (Python 3 is required)", script.display()));
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "cannot start {python} {}: {e} (Python 3 is required)",
+                        script.display()
+                    )
+                });
             let stdin = child.stdin.take().expect("piped stdin");
             let stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
-            Mutex::new(Worker { _child: child, stdin, stdout })
+            Mutex::new(Worker {
+                _child: child,
+                stdin,
+                stdout,
+            })
         }
 
         /// How Python's `email` (policy=default) reads `message`.
@@ -87,7 +113,10 @@ pub mod python {
         /// When the subprocess cannot be started or dies.
         #[must_use]
         pub fn read(message: &[u8]) -> Value {
-            let mut w = WORKER.get_or_init(Self::start).lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut w = WORKER
+                .get_or_init(Self::start)
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             writeln!(w.stdin, "{}", message.len()).expect("write to python");
             w.stdin.write_all(message).expect("write to python");
             w.stdin.flush().expect("flush to python");
@@ -113,7 +142,8 @@ pub mod rfc2047 {
         let unfolded = head.replace("\r\n ", " ").replace("\r\n\t", "\t");
         unfolded.split("\r\n").find_map(|line| {
             let (n, v) = line.split_once(':')?;
-            n.eq_ignore_ascii_case(name).then(|| v.strip_prefix(' ').unwrap_or(v).to_owned())
+            n.eq_ignore_ascii_case(name)
+                .then(|| v.strip_prefix(' ').unwrap_or(v).to_owned())
         })
     }
 
@@ -122,7 +152,9 @@ pub mod rfc2047 {
         let mut it = inner.splitn(3, '?');
         let (_charset, scheme, text) = (it.next()?, it.next()?, it.next()?);
         let bytes = match scheme {
-            "B" | "b" => base64::engine::general_purpose::STANDARD.decode(text).ok()?,
+            "B" | "b" => base64::engine::general_purpose::STANDARD
+                .decode(text)
+                .ok()?,
             "Q" | "q" => {
                 let mut v = Vec::new();
                 let b = text.as_bytes();

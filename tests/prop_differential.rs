@@ -60,11 +60,25 @@ const FIELDS: [&str; 5] = ["From", "Sender", "To", "Cc", "Reply-To"];
 
 fn mail_parser_reading(bytes: &[u8]) -> Reading {
     let m = parse(bytes);
-    let mut r = Reading { subject: m.subject().map(str::to_owned), ..Reading::default() };
-    for (f, list) in FIELDS.iter().zip([m.from(), m.sender(), m.to(), m.cc(), m.reply_to()]) {
+    let mut r = Reading {
+        subject: m.subject().map(str::to_owned),
+        ..Reading::default()
+    };
+    for (f, list) in FIELDS
+        .iter()
+        .zip([m.from(), m.sender(), m.to(), m.cc(), m.reply_to()])
+    {
         r.addresses.push((
             (*f).to_owned(),
-            list.iter().filter(|a| a.address.is_some()).map(|a| (a.name.clone().unwrap_or_default(), a.address.clone().unwrap_or_default())).collect(),
+            list.iter()
+                .filter(|a| a.address.is_some())
+                .map(|a| {
+                    (
+                        a.name.clone().unwrap_or_default(),
+                        a.address.clone().unwrap_or_default(),
+                    )
+                })
+                .collect(),
         ));
     }
     let mut stack: Vec<&Part> = vec![&m.root];
@@ -74,8 +88,14 @@ fn mail_parser_reading(bytes: &[u8]) -> Reading {
             stack.extend(p.children.iter().rev());
             continue;
         }
-        let text = (p.content_type.starts_with("text/") && p.charset.is_some()).then(|| normalize_newlines(p.text.as_deref().unwrap_or_default()));
-        r.leaves.push(Leaf { content_type: p.content_type.clone(), filename: p.filename.clone(), text, bytes: p.body.clone() });
+        let text = (p.content_type.starts_with("text/") && p.charset.is_some())
+            .then(|| normalize_newlines(p.text.as_deref().unwrap_or_default()));
+        r.leaves.push(Leaf {
+            content_type: p.content_type.clone(),
+            filename: p.filename.clone(),
+            text,
+            bytes: p.body.clone(),
+        });
     }
     r
 }
@@ -83,7 +103,10 @@ fn mail_parser_reading(bytes: &[u8]) -> Reading {
 fn mailparse_reading(bytes: &[u8]) -> Result<Reading, String> {
     let m = mailparse::parse_mail(bytes).map_err(|e| format!("mailparse failed: {e}"))?;
     let headers = m.get_headers();
-    let mut r = Reading { subject: headers.get_first_value("Subject"), ..Reading::default() };
+    let mut r = Reading {
+        subject: headers.get_first_value("Subject"),
+        ..Reading::default()
+    };
     for f in FIELDS {
         let mut list = Vec::new();
         if let Some(h) = headers.get_first_header(f) {
@@ -91,21 +114,34 @@ fn mailparse_reading(bytes: &[u8]) -> Result<Reading, String> {
             // piece by piece, each piece as a field of its own.
             let raw = String::from_utf8_lossy(h.get_value_raw()).into_owned();
             let parsed = match split_after_groups(&raw) {
-                None => mailparse::addrparse_header(h).map_err(|e| format!("mailparse {f}: {e}"))?.to_vec(),
+                None => mailparse::addrparse_header(h)
+                    .map_err(|e| format!("mailparse {f}: {e}"))?
+                    .to_vec(),
                 Some(pieces) => {
                     let mut all = Vec::new();
                     for piece in pieces {
                         let line = format!("{f}:{piece}\r\n");
-                        let (one, _) = mailparse::parse_header(line.as_bytes()).map_err(|e| format!("mailparse {f}: {e}"))?;
-                        all.extend(mailparse::addrparse_header(&one).map_err(|e| format!("mailparse {f} piece {piece:?}: {e}"))?.to_vec());
+                        let (one, _) = mailparse::parse_header(line.as_bytes())
+                            .map_err(|e| format!("mailparse {f}: {e}"))?;
+                        all.extend(
+                            mailparse::addrparse_header(&one)
+                                .map_err(|e| format!("mailparse {f} piece {piece:?}: {e}"))?
+                                .to_vec(),
+                        );
                     }
                     all
                 }
             };
             for a in &parsed {
                 match a {
-                    MailAddr::Single(s) => list.push((s.display_name.clone().unwrap_or_default(), s.addr.clone())),
-                    MailAddr::Group(g) => list.extend(g.addrs.iter().map(|s| (s.display_name.clone().unwrap_or_default(), s.addr.clone()))),
+                    MailAddr::Single(s) => {
+                        list.push((s.display_name.clone().unwrap_or_default(), s.addr.clone()))
+                    }
+                    MailAddr::Group(g) => list.extend(
+                        g.addrs
+                            .iter()
+                            .map(|s| (s.display_name.clone().unwrap_or_default(), s.addr.clone())),
+                    ),
                 }
             }
         }
@@ -120,13 +156,24 @@ fn mailparse_reading(bytes: &[u8]) -> Result<Reading, String> {
             continue;
         }
         let disposition = p.get_content_disposition();
-        let filename = disposition.params.get("filename").or_else(|| p.ctype.params.get("name")).cloned();
+        let filename = disposition
+            .params
+            .get("filename")
+            .or_else(|| p.ctype.params.get("name"))
+            .cloned();
         let text = if ct.starts_with("text/") && p.ctype.params.contains_key("charset") {
-            Some(normalize_newlines(&p.get_body().map_err(|e| e.to_string())?))
+            Some(normalize_newlines(
+                &p.get_body().map_err(|e| e.to_string())?,
+            ))
         } else {
             None
         };
-        r.leaves.push(Leaf { content_type: ct, filename, text, bytes: p.get_body_raw().map_err(|e| e.to_string())? });
+        r.leaves.push(Leaf {
+            content_type: ct,
+            filename,
+            text,
+            bytes: p.get_body_raw().map_err(|e| e.to_string())?,
+        });
     }
     Ok(r)
 }
@@ -136,13 +183,24 @@ fn python_reading(bytes: &[u8]) -> Result<Reading, String> {
     if let Some(c) = py.get("crash") {
         return Err(format!("Python crashed: {c}"));
     }
-    let mut r = Reading { subject: py["subject"].as_str().map(str::to_owned), ..Reading::default() };
-    for (f, key) in FIELDS.iter().zip(["from", "sender", "to", "cc", "reply_to"]) {
+    let mut r = Reading {
+        subject: py["subject"].as_str().map(str::to_owned),
+        ..Reading::default()
+    };
+    for (f, key) in FIELDS
+        .iter()
+        .zip(["from", "sender", "to", "cc", "reply_to"])
+    {
         let list = py[key].as_array().cloned().unwrap_or_default();
         r.addresses.push((
             (*f).to_owned(),
             list.iter()
-                .map(|a| (a["name"].as_str().unwrap_or_default().to_owned(), a["addr"].as_str().unwrap_or_default().to_owned()))
+                .map(|a| {
+                    (
+                        a["name"].as_str().unwrap_or_default().to_owned(),
+                        a["addr"].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
                 .collect(),
         ));
     }
@@ -155,9 +213,17 @@ fn python_reading(bytes: &[u8]) -> Result<Reading, String> {
             continue;
         }
         use base64::Engine as _;
-        let raw = base64::engine::general_purpose::STANDARD.decode(node["bytes_b64"].as_str().unwrap_or_default()).unwrap_or_default();
-        let text = (ct.starts_with("text/") && node["charset"].is_string()).then(|| normalize_newlines(node["text"].as_str().unwrap_or_default()));
-        r.leaves.push(Leaf { content_type: ct, filename: node["filename"].as_str().map(str::to_owned), text, bytes: raw });
+        let raw = base64::engine::general_purpose::STANDARD
+            .decode(node["bytes_b64"].as_str().unwrap_or_default())
+            .unwrap_or_default();
+        let text = (ct.starts_with("text/") && node["charset"].is_string())
+            .then(|| normalize_newlines(node["text"].as_str().unwrap_or_default()));
+        r.leaves.push(Leaf {
+            content_type: ct,
+            filename: node["filename"].as_str().map(str::to_owned),
+            text,
+            bytes: raw,
+        });
     }
     Ok(r)
 }
@@ -166,8 +232,13 @@ fn python_reading(bytes: &[u8]) -> Result<Reading, String> {
 /// (the reference) drops the escapes of a quoted local part (documented in
 /// `mimesmith_verify::roundtrip`); the others keep the quotes.
 fn bare(addr: &str) -> String {
-    let Some((local, domain)) = addr.rsplit_once('@') else { return addr.to_owned() };
-    let local = local.strip_prefix('"').and_then(|l| l.strip_suffix('"')).unwrap_or(local);
+    let Some((local, domain)) = addr.rsplit_once('@') else {
+        return addr.to_owned();
+    };
+    let local = local
+        .strip_prefix('"')
+        .and_then(|l| l.strip_suffix('"'))
+        .unwrap_or(local);
     let mut out = String::new();
     let mut chars = local.chars();
     while let Some(c) = chars.next() {
@@ -219,14 +290,32 @@ fn split_after_groups(list: &str) -> Option<Vec<String>> {
 /// RFC 2047 words of a compatibility `filename="=?…?="`, decoded.
 fn decode_compat(value: &str) -> Option<String> {
     let runs = rfc2047::runs(value.trim_matches('"'));
-    (runs.len() == 1).then(|| runs.into_iter().next().map(|(rfc, _)| rfc)).flatten()
+    (runs.len() == 1)
+        .then(|| runs.into_iter().next().map(|(rfc, _)| rfc))
+        .flatten()
 }
 
 /// Where two byte strings first differ, for failure messages.
 fn first_difference(a: &[u8], b: &[u8]) -> String {
-    let at = a.iter().zip(b).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()));
-    let show = |s: &[u8]| String::from_utf8_lossy(s.get(at.saturating_sub(8)..(at + 24).min(s.len())).unwrap_or_default()).into_owned();
-    format!("at octet {at} ({} vs {} octets): {:?} vs {:?}", a.len(), b.len(), show(a), show(b))
+    let at = a
+        .iter()
+        .zip(b)
+        .position(|(x, y)| x != y)
+        .unwrap_or(a.len().min(b.len()));
+    let show = |s: &[u8]| {
+        String::from_utf8_lossy(
+            s.get(at.saturating_sub(8)..(at + 24).min(s.len()))
+                .unwrap_or_default(),
+        )
+        .into_owned()
+    };
+    format!(
+        "at octet {at} ({} vs {} octets): {:?} vs {:?}",
+        a.len(),
+        b.len(),
+        show(a),
+        show(b)
+    )
 }
 
 fn compare(parser: &str, got: &Reading, want: &Reading, msg: &[u8]) -> Result<(), TestCaseError> {
@@ -234,27 +323,63 @@ fn compare(parser: &str, got: &Reading, want: &Reading, msg: &[u8]) -> Result<()
         let m = String::from_utf8_lossy(msg);
         m.get(..m.len().min(3000)).unwrap_or_default().to_owned()
     };
-    prop_assert_eq!(&got.subject, &want.subject, "{}: subject\n{}", parser, show());
+    prop_assert_eq!(
+        &got.subject,
+        &want.subject,
+        "{}: subject\n{}",
+        parser,
+        show()
+    );
     for ((field, g), (_, w)) in got.addresses.iter().zip(&want.addresses) {
         prop_assert_eq!(g.len(), w.len(), "{}: {} count\n{}", parser, field, show());
-        let runs = rfc2047::header(msg, field).map(|v| rfc2047::runs(&v)).unwrap_or_default();
+        let runs = rfc2047::header(msg, field)
+            .map(|v| rfc2047::runs(&v))
+            .unwrap_or_default();
         for ((gn, ga), (wn, wa)) in g.iter().zip(w) {
-            prop_assert_eq!(bare(ga), bare(wa), "{}: {} address\n{}", parser, field, show());
-            let python_quirk = parser == "python-email" && runs.iter().any(|(rfc, py)| rfc == wn && py == gn);
-            prop_assert!(gn == wn || python_quirk, "{parser}: {field} name {gn:?}, mail-parser read {wn:?}\n{}", show());
+            prop_assert_eq!(
+                bare(ga),
+                bare(wa),
+                "{}: {} address\n{}",
+                parser,
+                field,
+                show()
+            );
+            let python_quirk =
+                parser == "python-email" && runs.iter().any(|(rfc, py)| rfc == wn && py == gn);
+            prop_assert!(
+                gn == wn || python_quirk,
+                "{parser}: {field} name {gn:?}, mail-parser read {wn:?}\n{}",
+                show()
+            );
         }
     }
     prop_assert_eq!(&got.types, &want.types, "{}: part tree\n{}", parser, show());
     for (i, (g, w)) in got.leaves.iter().zip(&want.leaves).enumerate() {
         let mailparse_quirk = parser == "mailparse"
             && g.filename.as_deref().and_then(decode_compat).as_deref() == w.filename.as_deref();
-        prop_assert!(g.filename == w.filename || mailparse_quirk, "{parser}: leaf {i} filename {:?}, mail-parser read {:?}\n{}", g.filename, w.filename, show());
+        prop_assert!(
+            g.filename == w.filename || mailparse_quirk,
+            "{parser}: leaf {i} filename {:?}, mail-parser read {:?}\n{}",
+            g.filename,
+            w.filename,
+            show()
+        );
         if g.content_type == "message/rfc822" {
             continue;
         }
         match (&g.text, &w.text) {
-            (Some(gt), Some(wt)) => prop_assert!(gt == wt, "{parser}: leaf {i} text differs {}\n{}", first_difference(gt.as_bytes(), wt.as_bytes()), show()),
-            _ => prop_assert!(g.bytes == w.bytes, "{parser}: leaf {i} bytes differ {}\n{}", first_difference(&g.bytes, &w.bytes), show()),
+            (Some(gt), Some(wt)) => prop_assert!(
+                gt == wt,
+                "{parser}: leaf {i} text differs {}\n{}",
+                first_difference(gt.as_bytes(), wt.as_bytes()),
+                show()
+            ),
+            _ => prop_assert!(
+                g.bytes == w.bytes,
+                "{parser}: leaf {i} bytes differ {}\n{}",
+                first_difference(&g.bytes, &w.bytes),
+                show()
+            ),
         }
     }
     Ok(())

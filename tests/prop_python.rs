@@ -35,19 +35,37 @@ fn check_bytes(msg: &[u8], exp: &Expected) -> Result<(), TestCaseError> {
     let mut in_headers = true;
     let mut offset = 0;
     for line in msg.split_inclusive(|&b| b == b'\n') {
-        prop_assert!(line.ends_with(b"\r\n") || offset + line.len() == msg.len(), "bare LF at octet {offset}");
+        prop_assert!(
+            line.ends_with(b"\r\n") || offset + line.len() == msg.len(),
+            "bare LF at octet {offset}"
+        );
         let body = line.strip_suffix(b"\r\n").unwrap_or(line);
         prop_assert!(!body.contains(&b'\r'), "bare CR at octet {offset}");
-        prop_assert!(body.len() <= 998, "line of {} octets at octet {offset}", body.len());
+        prop_assert!(
+            body.len() <= 998,
+            "line of {} octets at octet {offset}",
+            body.len()
+        );
         if in_headers {
             if body.is_empty() {
                 in_headers = false;
             } else if !exp.smtputf8 {
-                prop_assert!(body.is_ascii(), "non-ASCII header line {:?}", String::from_utf8_lossy(body));
+                prop_assert!(
+                    body.is_ascii(),
+                    "non-ASCII header line {:?}",
+                    String::from_utf8_lossy(body)
+                );
             }
             let text = String::from_utf8_lossy(body);
-            for word in text.split([' ', '\t', '"']).filter(|w| w.starts_with("=?") && w.ends_with("?=")) {
-                prop_assert!(word.len() <= 75, "encoded word of {} characters: {word}", word.len());
+            for word in text
+                .split([' ', '\t', '"'])
+                .filter(|w| w.starts_with("=?") && w.ends_with("?="))
+            {
+                prop_assert!(
+                    word.len() <= 75,
+                    "encoded word of {} characters: {word}",
+                    word.len()
+                );
             }
         } else if body.starts_with(b"--=_") {
             // Part headers follow each delimiter line.
@@ -88,13 +106,18 @@ fn python_get_filename(name: &str) -> String {
         name.to_owned()
     };
     // str.strip(): Unicode white space plus the separators U+001C–U+001F.
-    unquoted.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)).to_owned()
+    unquoted
+        .trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
+        .to_owned()
 }
 
 fn check_tree(exp: &ExpNode, got: &Value, path: &str) -> Result<(), TestCaseError> {
     let got_ct = got["content_type"].as_str().unwrap_or_default();
     match exp {
-        ExpNode::Multi { content_type, children } => {
+        ExpNode::Multi {
+            content_type,
+            children,
+        } => {
             prop_assert_eq!(got_ct, content_type.as_str(), "content type at {}", path);
             let parts = got["parts"].as_array().cloned().unwrap_or_default();
             prop_assert_eq!(parts.len(), children.len(), "number of parts at {}", path);
@@ -104,16 +127,39 @@ fn check_tree(exp: &ExpNode, got: &Value, path: &str) -> Result<(), TestCaseErro
         }
         ExpNode::Leaf(l) => {
             prop_assert_eq!(got_ct, l.content_type.as_str(), "content type at {}", path);
-            prop_assert!(got.get("error").is_none(), "Python failed to decode {}: {}", path, got["error"]);
-            prop_assert_eq!(got["filename"].as_str(), l.filename.as_deref(), "filename at {}", path);
+            prop_assert!(
+                got.get("error").is_none(),
+                "Python failed to decode {}: {}",
+                path,
+                got["error"]
+            );
+            prop_assert_eq!(
+                got["filename"].as_str(),
+                l.filename.as_deref(),
+                "filename at {}",
+                path
+            );
             let legacy = l.filename.as_deref().map(python_get_filename);
-            prop_assert_eq!(got["get_filename"].as_str(), legacy.as_deref(), "get_filename() at {}", path);
+            prop_assert_eq!(
+                got["get_filename"].as_str(),
+                legacy.as_deref(),
+                "get_filename() at {}",
+                path
+            );
             if let Some(cid) = &l.content_id {
-                let got_cid = got["content_id"].as_str().unwrap_or_default().trim_matches(['<', '>']);
+                let got_cid = got["content_id"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .trim_matches(['<', '>']);
                 prop_assert_eq!(got_cid, cid.as_str(), "Content-ID at {}", path);
             }
             if let Some(d) = &l.disposition {
-                prop_assert_eq!(got["disposition"].as_str(), Some(d.as_str()), "disposition at {}", path);
+                prop_assert_eq!(
+                    got["disposition"].as_str(),
+                    Some(d.as_str()),
+                    "disposition at {}",
+                    path
+                );
             }
             if got_ct == "message/rfc822" {
                 return Ok(());
@@ -121,15 +167,30 @@ fn check_tree(exp: &ExpNode, got: &Value, path: &str) -> Result<(), TestCaseErro
             match &l.body {
                 ExpBody::Text(t) if l.content_type.starts_with("text/") => {
                     let got_text = got["text"].as_str().unwrap_or_default();
-                    prop_assert_eq!(normalize_newlines(got_text), normalize_newlines(t), "text at {}", path);
+                    prop_assert_eq!(
+                        normalize_newlines(got_text),
+                        normalize_newlines(t),
+                        "text at {}",
+                        path
+                    );
                 }
                 ExpBody::Text(t) => {
                     let got_bytes = b64(got["bytes_b64"].as_str().unwrap_or_default());
-                    prop_assert_eq!(normalize_newlines(&String::from_utf8_lossy(&got_bytes)), normalize_newlines(t), "text at {}", path);
+                    prop_assert_eq!(
+                        normalize_newlines(&String::from_utf8_lossy(&got_bytes)),
+                        normalize_newlines(t),
+                        "text at {}",
+                        path
+                    );
                 }
                 ExpBody::Bytes(b) => {
                     let got_bytes = b64(got["bytes_b64"].as_str().unwrap_or_default());
-                    prop_assert!(&got_bytes == b, "bytes at {path}: {} vs {} octets", got_bytes.len(), b.len());
+                    prop_assert!(
+                        &got_bytes == b,
+                        "bytes at {path}: {} vs {} octets",
+                        got_bytes.len(),
+                        b.len()
+                    );
                 }
             }
         }
@@ -141,18 +202,30 @@ fn check_tree(exp: &ExpNode, got: &Value, path: &str) -> Result<(), TestCaseErro
 /// name had to be split into several encoded words, exactly Python's
 /// documented reading of those words (a space kept between them, runs of
 /// spaces collapsed; see `mimesmith_tests::rfc2047`).
-fn check_phrase(got: &str, want: &str, runs: &[(String, String)], field: &str) -> Result<(), TestCaseError> {
+fn check_phrase(
+    got: &str,
+    want: &str,
+    runs: &[(String, String)],
+    field: &str,
+) -> Result<(), TestCaseError> {
     if got == want {
         return Ok(());
     }
-    let quirk = runs.iter().any(|(rfc, python)| rfc == want && python == got);
-    prop_assert!(quirk, "{field} name: Python read {got:?}, expected {want:?}");
+    let quirk = runs
+        .iter()
+        .any(|(rfc, python)| rfc == want && python == got);
+    prop_assert!(
+        quirk,
+        "{field} name: Python read {got:?}, expected {want:?}"
+    );
     Ok(())
 }
 
 fn b64(s: &str) -> Vec<u8> {
     use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD.decode(s).unwrap_or_default()
+    base64::engine::general_purpose::STANDARD
+        .decode(s)
+        .unwrap_or_default()
 }
 
 fn check_python(msg: &[u8], exp: &Expected, py: &Value) -> Result<(), TestCaseError> {
@@ -162,12 +235,18 @@ fn check_python(msg: &[u8], exp: &Expected, py: &Value) -> Result<(), TestCaseEr
         let compat = exp.rfc2047_filenames
             && (d.starts_with("Content-Type: ") || d.starts_with("Content-Disposition: "))
             && COMPAT_DEFECTS.iter().any(|c| d.ends_with(c));
-        prop_assert!(compat, "Python defect: {d}\n{}", String::from_utf8_lossy(msg));
+        prop_assert!(
+            compat,
+            "Python defect: {d}\n{}",
+            String::from_utf8_lossy(msg)
+        );
     }
     for name in py["headers"].as_array().cloned().unwrap_or_default() {
         let name = name.as_str().unwrap_or_default();
         prop_assert!(
-            exp.allowed_headers.iter().any(|a| a.eq_ignore_ascii_case(name)),
+            exp.allowed_headers
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(name)),
             "unexpected header {name}"
         );
         prop_assert!(!name.eq_ignore_ascii_case("bcc"), "Bcc written");
@@ -182,19 +261,29 @@ fn check_python(msg: &[u8], exp: &Expected, py: &Value) -> Result<(), TestCaseEr
     ] {
         let got = addr_list(&py[field]);
         prop_assert_eq!(got.len(), want.len(), "{}: {:?} vs {:?}", field, got, want);
-        let runs = rfc2047::header(msg, header).map(|v| rfc2047::runs(&v)).unwrap_or_default();
+        let runs = rfc2047::header(msg, header)
+            .map(|v| rfc2047::runs(&v))
+            .unwrap_or_default();
         for (g, w) in got.iter().zip(want.iter()) {
             prop_assert_eq!(&g.address, &w.address, "{} address", field);
             check_phrase(&g.name, &w.name, &runs, field)?;
-            check_phrase(g.group.as_deref().unwrap_or_default(), w.group.as_deref().unwrap_or_default(), &runs, field)?;
+            check_phrase(
+                g.group.as_deref().unwrap_or_default(),
+                w.group.as_deref().unwrap_or_default(),
+                &runs,
+                field,
+            )?;
         }
     }
     check_tree(&exp.root, &py["tree"], "")
 }
 
 fn build(spec: &Spec) -> Result<Vec<u8>, TestCaseError> {
-    let msg = spec.build(Path::new(".")).map_err(|e| TestCaseError::fail(format!("build failed: {e}")))?;
-    msg.to_vec().map_err(|e| TestCaseError::fail(format!("write failed: {e}")))
+    let msg = spec
+        .build(Path::new("."))
+        .map_err(|e| TestCaseError::fail(format!("build failed: {e}")))?;
+    msg.to_vec()
+        .map_err(|e| TestCaseError::fail(format!("write failed: {e}")))
 }
 
 proptest! {

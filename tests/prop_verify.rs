@@ -15,8 +15,11 @@ use mimesmith_verify::strategy::{TextOptions, arb_spec};
 use proptest::prelude::*;
 
 fn build(spec: &Spec) -> Result<Vec<u8>, TestCaseError> {
-    let msg = spec.build(Path::new(".")).map_err(|e| TestCaseError::fail(format!("build failed: {e}")))?;
-    msg.to_vec().map_err(|e| TestCaseError::fail(format!("write failed: {e}")))
+    let msg = spec
+        .build(Path::new("."))
+        .map_err(|e| TestCaseError::fail(format!("build failed: {e}")))?;
+    msg.to_vec()
+        .map_err(|e| TestCaseError::fail(format!("write failed: {e}")))
 }
 
 proptest! {

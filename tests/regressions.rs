@@ -11,8 +11,14 @@ fn every_regression_input_passes_its_target() {
     let mut failures = Vec::new();
     for (name, check) in TARGETS {
         let dir = root.join(name);
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
-        let mut files: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_file()).collect();
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut files: Vec<_> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file())
+            .collect();
         files.sort();
         for file in files {
             let data = std::fs::read(&file).unwrap();
@@ -22,6 +28,10 @@ fn every_regression_input_passes_its_target() {
             ran += 1;
         }
     }
-    assert!(ran >= 1, "no regression input found under {}", root.display());
+    assert!(
+        ran >= 1,
+        "no regression input found under {}",
+        root.display()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

@@ -30,7 +30,9 @@ Examples:
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// The MIME tree: part paths, types, charsets, encodings, names, sizes.
-    #[command(after_help = "Example:\n  eml tree message.eml\n  eml tree --json message.eml | jq '.children[].filename'")]
+    #[command(
+        after_help = "Example:\n  eml tree message.eml\n  eml tree --json message.eml | jq '.children[].filename'"
+    )]
     Tree {
         /// The message (`-` reads stdin).
         file: PathBuf,
@@ -39,7 +41,9 @@ pub enum Command {
         json: bool,
     },
     /// Every header field in order, raw and decoded (repaired when garbled).
-    #[command(after_help = "Example:\n  eml headers message.eml\n  eml headers --part 2 message.eml   the headers of part 2")]
+    #[command(
+        after_help = "Example:\n  eml headers message.eml\n  eml headers --part 2 message.eml   the headers of part 2"
+    )]
     Headers {
         /// The message (`-` reads stdin).
         file: PathBuf,
@@ -67,7 +71,9 @@ pub enum Command {
         deny: Vec<String>,
     },
     /// The decoded text of the main text part (or of --part), as UTF-8.
-    #[command(after_help = "The declared charset is checked against the bytes and repaired when wrong;\nan HTML-only message is shown as text.\n\nExample:\n  eml show message.eml\n  eml show --part 1.2 message.eml")]
+    #[command(
+        after_help = "The declared charset is checked against the bytes and repaired when wrong;\nan HTML-only message is shown as text.\n\nExample:\n  eml show message.eml\n  eml show --part 1.2 message.eml"
+    )]
     Show {
         /// The message (`-` reads stdin).
         file: PathBuf,
@@ -79,7 +85,9 @@ pub enum Command {
         json: bool,
     },
     /// Write attachments and inline parts to a folder, with their decoded names.
-    #[command(after_help = "Names are made safe: nothing is ever written outside DIR (no `../`, absolute\npaths, NUL or reserved Windows names); duplicates get a suffix; existing files\nare kept unless --force.\n\nExample:\n  eml extract message.eml -d attachments/")]
+    #[command(
+        after_help = "Names are made safe: nothing is ever written outside DIR (no `../`, absolute\npaths, NUL or reserved Windows names); duplicates get a suffix; existing files\nare kept unless --force.\n\nExample:\n  eml extract message.eml -d attachments/"
+    )]
     Extract {
         /// The message (`-` reads stdin).
         file: PathBuf,
@@ -94,7 +102,9 @@ pub enum Command {
         json: bool,
     },
     /// Rebuild the message correctly: text re-encoded in UTF-8, headers and file names encoded properly.
-    #[command(after_help = "Text is decoded with the repaired charsets and written as UTF-8; binary parts\nkeep their bytes; the structure is kept. What changed is reported on stderr.\n\nExample:\n  eml fix garbled.eml -o fixed.eml && eml lint fixed.eml")]
+    #[command(
+        after_help = "Text is decoded with the repaired charsets and written as UTF-8; binary parts\nkeep their bytes; the structure is kept. What changed is reported on stderr.\n\nExample:\n  eml fix garbled.eml -o fixed.eml && eml lint fixed.eml"
+    )]
     Fix {
         /// The message (`-` reads stdin).
         file: PathBuf,

@@ -35,7 +35,8 @@
 use std::collections::HashSet;
 
 use mimesmith::{
-    Body, ContentId, ContentType, DateTime, Disposition, Group, HeaderName, Mailbox, Message, MultiPart, SinglePart,
+    Body, ContentId, ContentType, DateTime, Disposition, Group, HeaderName, Mailbox, Message,
+    MultiPart, SinglePart,
 };
 use mimesmith_verify::lint::repaired_header_value;
 use mimesmith_verify::parse::Addr;
@@ -43,8 +44,21 @@ use mimesmith_verify::{Code, ParsedMessage, Part, parse};
 
 /// Fields the rebuild writes itself (or drops, for Bcc).
 const HANDLED: &[&str] = &[
-    "from", "sender", "to", "cc", "bcc", "reply-to", "subject", "date", "message-id", "in-reply-to",
-    "references", "mime-version", "content-type", "content-transfer-encoding", "content-disposition",
+    "from",
+    "sender",
+    "to",
+    "cc",
+    "bcc",
+    "reply-to",
+    "subject",
+    "date",
+    "message-id",
+    "in-reply-to",
+    "references",
+    "mime-version",
+    "content-type",
+    "content-transfer-encoding",
+    "content-disposition",
     "content-id",
 ];
 
@@ -84,7 +98,11 @@ pub fn fix_message(raw: &[u8], seed: Option<u64>) -> Result<Fixed, FixError> {
 
 fn fix_at(raw: &[u8], seed: Option<u64>, depth: usize) -> Result<Fixed, FixError> {
     let parsed = parse(raw);
-    if parsed.diagnostics.iter().any(|d| d.code == Code::NotAMessage) {
+    if parsed
+        .diagnostics
+        .iter()
+        .any(|d| d.code == Code::NotAMessage)
+    {
         return Err(FixError::NotAMessage);
     }
     let mut notes = Vec::new();
@@ -99,7 +117,10 @@ fn fix_at(raw: &[u8], seed: Option<u64>, depth: usize) -> Result<Fixed, FixError
         for field in ["sender", "return-path"] {
             let found = mailboxes(&parsed.addresses(field), field, &mut notes);
             if let Some(m) = found.into_iter().next() {
-                notes.push(format!("From was missing; taken from {field}: {}", m.email().to_header_string(true).unwrap_or_default()));
+                notes.push(format!(
+                    "From was missing; taken from {field}: {}",
+                    m.email().to_header_string(true).unwrap_or_default()
+                ));
                 from.push(m);
                 break;
             }
@@ -112,18 +133,30 @@ fn fix_at(raw: &[u8], seed: Option<u64>, depth: usize) -> Result<Fixed, FixError
     for m in from {
         b = b.from(m);
     }
-    if let Some(s) = mailboxes(&parsed.sender(), "Sender", &mut notes).into_iter().next() {
+    if let Some(s) = mailboxes(&parsed.sender(), "Sender", &mut notes)
+        .into_iter()
+        .next()
+    {
         b = b.sender(s);
     } else if several {
-        notes.push("several From addresses and no Sender: the first author was made the Sender".to_owned());
-        if let Some(first) = mailboxes(&parsed.from(), "From", &mut Vec::new()).into_iter().next() {
+        notes.push(
+            "several From addresses and no Sender: the first author was made the Sender".to_owned(),
+        );
+        if let Some(first) = mailboxes(&parsed.from(), "From", &mut Vec::new())
+            .into_iter()
+            .next()
+        {
             b = b.sender(first);
         }
     }
 
     // Recipients.
     let mut any_recipient = false;
-    for (field, list) in [("To", parsed.to()), ("Cc", parsed.cc()), ("Reply-To", parsed.reply_to())] {
+    for (field, list) in [
+        ("To", parsed.to()),
+        ("Cc", parsed.cc()),
+        ("Reply-To", parsed.reply_to()),
+    ] {
         for address in addresses(&list, field, &mut notes) {
             any_recipient |= field != "Reply-To";
             b = match (field, address) {
@@ -137,7 +170,9 @@ fn fix_at(raw: &[u8], seed: Option<u64>, depth: usize) -> Result<Fixed, FixError
         }
     }
     if !parsed.bcc().is_empty() {
-        notes.push("the Bcc field was dropped: a message must not show its blind recipients".to_owned());
+        notes.push(
+            "the Bcc field was dropped: a message must not show its blind recipients".to_owned(),
+        );
     }
     if !any_recipient {
         b = b.to(Group::new("undisclosed-recipients", Vec::new())?);
@@ -148,13 +183,18 @@ fn fix_at(raw: &[u8], seed: Option<u64>, depth: usize) -> Result<Fixed, FixError
     if let Some(h) = parsed.header("subject") {
         b = b.subject(repaired_header_value(h).into_owned());
     }
-    match parsed.date().and_then(|d| DateTime::from_unix(d.timestamp(), i32::from(d.offset_minutes)).ok()) {
+    match parsed
+        .date()
+        .and_then(|d| DateTime::from_unix(d.timestamp(), i32::from(d.offset_minutes)).ok())
+    {
         Some(d) => b = b.date(d),
         None => notes.push("Date was missing or unreadable: set to now".to_owned()),
     }
     match parsed.message_id() {
         Some(id) if mimesmith::MessageId::new(&id).is_ok() => b = b.message_id(&id),
-        Some(id) => notes.push(format!("Message-ID <{id}> is not valid: a new one was generated")),
+        Some(id) => notes.push(format!(
+            "Message-ID <{id}> is not valid: a new one was generated"
+        )),
         None => notes.push("Message-ID was missing: one was generated".to_owned()),
     }
     for (field, many) in [("in-reply-to", false), ("references", true)] {
@@ -164,7 +204,11 @@ fn fix_at(raw: &[u8], seed: Option<u64>, depth: usize) -> Result<Fixed, FixError
                     notes.push(format!("{} id <{id}> is not valid and was dropped", h.name));
                     continue;
                 }
-                b = if many { b.references(&id) } else { b.in_reply_to(&id) };
+                b = if many {
+                    b.references(&id)
+                } else {
+                    b.in_reply_to(&id)
+                };
             }
         }
     }
@@ -176,7 +220,10 @@ fn fix_at(raw: &[u8], seed: Option<u64>, depth: usize) -> Result<Fixed, FixError
         }
         match HeaderName::new(h.name.clone()) {
             Ok(name) if !name.is_reserved() => b = b.header(&h.name, &repaired_header_value(h)),
-            _ => notes.push(format!("the field {:?} has an invalid name and was dropped", h.name)),
+            _ => notes.push(format!(
+                "the field {:?} has an invalid name and was dropped",
+                h.name
+            )),
         }
     }
 
@@ -195,7 +242,10 @@ enum Addr2 {
 
 /// A display name without control characters (the builder refuses them).
 fn clean_name(name: Option<&str>) -> String {
-    name.unwrap_or_default().chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    name.unwrap_or_default()
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 fn mailbox(a: &Addr, field: &str, notes: &mut Vec<String>) -> Option<Mailbox> {
@@ -210,7 +260,9 @@ fn mailbox(a: &Addr, field: &str, notes: &mut Vec<String>) -> Option<Mailbox> {
 }
 
 fn mailboxes(list: &[Addr], field: &str, notes: &mut Vec<String>) -> Vec<Mailbox> {
-    list.iter().filter_map(|a| mailbox(a, field, notes)).collect()
+    list.iter()
+        .filter_map(|a| mailbox(a, field, notes))
+        .collect()
 }
 
 /// Mailboxes and groups, in order; consecutive members of one group form it.
@@ -272,7 +324,9 @@ fn html_cids(root: &Part) -> HashSet<String> {
             while let Some(at) = lower.get(from..).and_then(|s| s.find("cid:")) {
                 let start = from + at + 4;
                 let rest = t.get(start..).unwrap_or_default();
-                let end = rest.find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ')' | '>' | '<')).unwrap_or(rest.len());
+                let end = rest
+                    .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ')' | '>' | '<'))
+                    .unwrap_or(rest.len());
                 out.insert(rest.get(..end).unwrap_or_default().to_owned());
                 from = start;
             }
@@ -298,19 +352,39 @@ fn lone_cid_rename(root: &Part, cids: &HashSet<String>) -> Option<(String, Strin
             }
         }
     }
-    let missing: Vec<&String> = cids.iter().filter(|c| !carried.contains(c.as_str())).collect();
+    let missing: Vec<&String> = cids
+        .iter()
+        .filter(|c| !carried.contains(c.as_str()))
+        .collect();
     match (missing.as_slice(), unreferenced.as_slice()) {
         ([cid], [path]) => Some((path.clone(), (*cid).clone())),
         _ => None,
     }
 }
 
-fn body<'p>(parsed: &'p ParsedMessage, part: &'p Part, seed: Option<u64>, depth: usize, notes: &mut Vec<String>) -> Result<mimesmith::Part<'p>, FixError> {
+fn body<'p>(
+    parsed: &'p ParsedMessage,
+    part: &'p Part,
+    seed: Option<u64>,
+    depth: usize,
+    notes: &mut Vec<String>,
+) -> Result<mimesmith::Part<'p>, FixError> {
     let cids = html_cids(&parsed.root);
     let main_html = parsed.html_body().map(|p| p.path.clone());
     let has_text = parsed.text_body().is_some();
     let rename = lone_cid_rename(&parsed.root, &cids);
-    convert(part, &Ctx { cids: &cids, rename: rename.as_ref(), main_html: main_html.as_deref(), has_text, seed, depth }, notes)
+    convert(
+        part,
+        &Ctx {
+            cids: &cids,
+            rename: rename.as_ref(),
+            main_html: main_html.as_deref(),
+            has_text,
+            seed,
+            depth,
+        },
+        notes,
+    )
 }
 
 struct Ctx<'c> {
@@ -322,9 +396,16 @@ struct Ctx<'c> {
     depth: usize,
 }
 
-fn convert<'p>(part: &'p Part, ctx: &Ctx<'_>, notes: &mut Vec<String>) -> Result<mimesmith::Part<'p>, FixError> {
+fn convert<'p>(
+    part: &'p Part,
+    ctx: &Ctx<'_>,
+    notes: &mut Vec<String>,
+) -> Result<mimesmith::Part<'p>, FixError> {
     if part.is_multipart() && !part.children.is_empty() {
-        let subtype = part.content_type.strip_prefix("multipart/").unwrap_or("mixed");
+        let subtype = part
+            .content_type
+            .strip_prefix("multipart/")
+            .unwrap_or("mixed");
         let mut mp = MultiPart::new(subtype)?;
         for (k, v) in &part.params {
             if !matches!(k.as_str(), "boundary" | "charset") {
@@ -349,8 +430,13 @@ fn convert<'p>(part: &'p Part, ctx: &Ctx<'_>, notes: &mut Vec<String>) -> Result
     if ctx.main_html == Some(part.path.as_str()) && !ctx.has_text {
         let html = part.text.clone().unwrap_or_default();
         let text = mimesmith_verify::html::to_text(&html);
-        notes.push(format!("part {}: HTML only; a text/plain alternative was made from it", display(&part.path)));
-        let alt = MultiPart::alternative().part(SinglePart::plain(text)).part(leaf(part, ctx, notes)?);
+        notes.push(format!(
+            "part {}: HTML only; a text/plain alternative was made from it",
+            display(&part.path)
+        ));
+        let alt = MultiPart::alternative()
+            .part(SinglePart::plain(text))
+            .part(leaf(part, ctx, notes)?);
         return Ok(alt.into());
     }
     Ok(leaf(part, ctx, notes)?.into())
@@ -373,7 +459,10 @@ fn content_type(part: &Part, notes: &mut Vec<String>) -> ContentType {
         }
         match ct.clone().with_param(k, v) {
             Ok(with) => ct = with,
-            Err(e) => notes.push(format!("part {}: parameter {k} dropped: {e}", display(&part.path))),
+            Err(e) => notes.push(format!(
+                "part {}: parameter {k} dropped: {e}",
+                display(&part.path)
+            )),
         }
     }
     ct
@@ -387,20 +476,32 @@ fn display(path: &str) -> &str {
 /// Lines end at CR or LF, as the builder's measure counts them (it writes a
 /// bare CR or LF as CRLF), so this refuses exactly what the builder would.
 fn needs_binary(bytes: &[u8]) -> bool {
-    bytes.contains(&0) || bytes.split(|&b| b == b'\n' || b == b'\r').any(|l| l.len() > 998)
+    bytes.contains(&0)
+        || bytes
+            .split(|&b| b == b'\n' || b == b'\r')
+            .any(|l| l.len() > 998)
 }
 
-fn leaf<'p>(part: &'p Part, ctx: &Ctx<'_>, notes: &mut Vec<String>) -> Result<SinglePart<'p>, FixError> {
+fn leaf<'p>(
+    part: &'p Part,
+    ctx: &Ctx<'_>,
+    notes: &mut Vec<String>,
+) -> Result<SinglePart<'p>, FixError> {
     let ct = content_type(part, notes);
     let mut single = if part.is_message() {
-        let clean = !mimesmith_verify::lint::has_errors(&mimesmith_verify::lint::lint(&part.body).diagnostics);
+        let clean = !mimesmith_verify::lint::has_errors(
+            &mimesmith_verify::lint::lint(&part.body).diagnostics,
+        );
         let bytes = if clean || ctx.depth >= MAX_FIX_DEPTH {
             part.body.clone()
         } else {
             match fix_at(&part.body, ctx.seed, ctx.depth + 1) {
                 Ok(f) => f.bytes,
                 Err(e) => {
-                    notes.push(format!("part {}: the attached message was kept as it is ({e})", display(&part.path)));
+                    notes.push(format!(
+                        "part {}: the attached message was kept as it is ({e})",
+                        display(&part.path)
+                    ));
                     part.body.clone()
                 }
             }
@@ -436,7 +537,10 @@ fn leaf<'p>(part: &'p Part, ctx: &Ctx<'_>, notes: &mut Vec<String>) -> Result<Si
         && let Some(name) = &part.filename
         && ctx.cids.contains(name)
     {
-        notes.push(format!("part {}: the HTML refers to cid:{name}; the part was given that Content-ID", display(&part.path)));
+        notes.push(format!(
+            "part {}: the HTML refers to cid:{name}; the part was given that Content-ID",
+            display(&part.path)
+        ));
         cid = Some(name.clone());
     }
     if let Some((path, referred)) = ctx.rename
@@ -452,7 +556,10 @@ fn leaf<'p>(part: &'p Part, ctx: &Ctx<'_>, notes: &mut Vec<String>) -> Result<Si
     if let Some(id) = cid {
         match ContentId::new(&id) {
             Ok(c) => single = single.content_id(c),
-            Err(e) => notes.push(format!("part {}: Content-ID <{id}> dropped: {e}", display(&part.path))),
+            Err(e) => notes.push(format!(
+                "part {}: Content-ID <{id}> dropped: {e}",
+                display(&part.path)
+            )),
         }
     }
     for h in &part.headers {
@@ -460,8 +567,14 @@ fn leaf<'p>(part: &'p Part, ctx: &Ctx<'_>, notes: &mut Vec<String>) -> Result<Si
             continue;
         }
         match HeaderName::new(h.name.clone()) {
-            Ok(name) if !name.is_reserved() => single = single.header(name, &repaired_header_value(h)),
-            _ => notes.push(format!("part {}: the field {:?} was dropped", display(&part.path), h.name)),
+            Ok(name) if !name.is_reserved() => {
+                single = single.header(name, &repaired_header_value(h))
+            }
+            _ => notes.push(format!(
+                "part {}: the field {:?} was dropped",
+                display(&part.path),
+                h.name
+            )),
         }
     }
     Ok(single)

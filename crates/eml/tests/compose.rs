@@ -1,5 +1,10 @@
 //! `eml compose` as a user runs it: exit codes, output, error messages.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test code")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code"
+)]
 
 use std::io::Write;
 use std::path::Path;
@@ -23,24 +28,52 @@ fn eml(args: &[&str], stdin: Option<&str>) -> Output {
 }
 
 fn golden(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/golden").join(name).to_string_lossy().into_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata/golden")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
 }
 
 #[test]
 fn compose_writes_the_golden_message_to_stdout() {
     let out = eml(&["compose", &golden("full-layout.spec.json")], None);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(out.stdout, std::fs::read(golden("full-layout.eml")).unwrap());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        out.stdout,
+        std::fs::read(golden("full-layout.eml")).unwrap()
+    );
 }
 
 #[test]
 fn compose_writes_to_a_file_and_resolves_paths_against_the_spec() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("out.eml");
-    let out = eml(&["compose", &golden("file-attachments.spec.json"), "-o", target.to_str().unwrap()], None);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = eml(
+        &[
+            "compose",
+            &golden("file-attachments.spec.json"),
+            "-o",
+            target.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(out.stdout.is_empty());
-    assert_eq!(std::fs::read(&target).unwrap(), std::fs::read(golden("file-attachments.eml")).unwrap());
+    assert_eq!(
+        std::fs::read(&target).unwrap(),
+        std::fs::read(golden("file-attachments.eml")).unwrap()
+    );
 }
 
 #[test]
@@ -56,11 +89,26 @@ fn compose_reads_the_spec_from_stdin() {
 fn bad_specs_exit_2_with_one_line_naming_the_field() {
     for (spec, field) in [
         (r#"{"to": ["a@example.com"]}"#, "from"),
-        (r#"{"from": "a@example.com", "to": ["b@example.com"], "attachments": [{"file": "nope.bin"}]}"#, "attachments[0].file"),
-        (r#"{"from": "a@example.com", "to": ["not an address"]}"#, "to[0]"),
-        (r#"{"from": "a@example.com", "to": ["b@example.com"], "subjekt": "typo"}"#, "subjekt"),
-        (r#"{"from": "a@example.com", "to": ["b@example.com"], "headers": [["Bcc", "x@example.com"]]}"#, "headers[0]"),
-        (r#"{"from": "a@example.com", "to": ["b@example.com"], "headers": [["X-Evil\r\nBcc", "x"]]}"#, "headers[0]"),
+        (
+            r#"{"from": "a@example.com", "to": ["b@example.com"], "attachments": [{"file": "nope.bin"}]}"#,
+            "attachments[0].file",
+        ),
+        (
+            r#"{"from": "a@example.com", "to": ["not an address"]}"#,
+            "to[0]",
+        ),
+        (
+            r#"{"from": "a@example.com", "to": ["b@example.com"], "subjekt": "typo"}"#,
+            "subjekt",
+        ),
+        (
+            r#"{"from": "a@example.com", "to": ["b@example.com"], "headers": [["Bcc", "x@example.com"]]}"#,
+            "headers[0]",
+        ),
+        (
+            r#"{"from": "a@example.com", "to": ["b@example.com"], "headers": [["X-Evil\r\nBcc", "x"]]}"#,
+            "headers[0]",
+        ),
         ("not json", "line 1"),
     ] {
         let out = eml(&["compose", "-"], Some(spec));
@@ -68,7 +116,10 @@ fn bad_specs_exit_2_with_one_line_naming_the_field() {
         assert!(out.stdout.is_empty(), "{spec}: wrote output");
         let err = String::from_utf8(out.stderr).unwrap();
         assert_eq!(err.lines().count(), 1, "{spec}: {err}");
-        assert!(err.starts_with("eml: bad spec: ") && err.contains(field), "{spec}: {err}");
+        assert!(
+            err.starts_with("eml: bad spec: ") && err.contains(field),
+            "{spec}: {err}"
+        );
     }
 }
 
@@ -86,5 +137,8 @@ fn help_shows_examples() {
     let out = eml(&["compose", "--help"], None);
     assert_eq!(out.status.code(), Some(0));
     let help = String::from_utf8(out.stdout).unwrap();
-    assert!(help.contains("Example") && help.contains("MAILBOX"), "{help}");
+    assert!(
+        help.contains("Example") && help.contains("MAILBOX"),
+        "{help}"
+    );
 }

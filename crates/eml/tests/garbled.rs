@@ -9,7 +9,12 @@
 //! - `eml fix` output lints without an error, keeps the text, and keeps every
 //!   non-text part byte for byte (same SHA-256 and file name);
 //! - `eml extract` writes every non-text part with its decoded bytes.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test code")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code"
+)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -22,11 +27,16 @@ fn garbled() -> PathBuf {
 }
 
 fn eml(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_eml")).args(args).env("NO_COLOR", "1").output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_eml"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
 }
 
 fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 struct Case {
@@ -40,9 +50,17 @@ fn cases() -> Vec<Case> {
         .expect("testdata/garbled")
         .filter_map(|e| {
             let path = e.unwrap().path();
-            let name = path.file_name()?.to_str()?.strip_suffix(".diag.json")?.to_owned();
+            let name = path
+                .file_name()?
+                .to_str()?
+                .strip_suffix(".diag.json")?
+                .to_owned();
             let expect = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-            Some(Case { eml: garbled().join(format!("{name}.eml")), name, expect })
+            Some(Case {
+                eml: garbled().join(format!("{name}.eml")),
+                name,
+                expect,
+            })
         })
         .collect();
     out.sort_by(|a, b| a.name.cmp(&b.name));
@@ -50,17 +68,25 @@ fn cases() -> Vec<Case> {
 }
 
 fn expected_diagnostics(case: &Case) -> Vec<&Value> {
-    case.expect["diagnostics"].as_array().map(|a| a.iter().collect()).unwrap_or_default()
+    case.expect["diagnostics"]
+        .as_array()
+        .map(|a| a.iter().collect())
+        .unwrap_or_default()
 }
 
 fn code_severity(d: &Value) -> (String, String) {
-    (d["code"].as_str().unwrap_or_default().to_owned(), d["severity"].as_str().unwrap_or_default().to_owned())
+    (
+        d["code"].as_str().unwrap_or_default().to_owned(),
+        d["severity"].as_str().unwrap_or_default().to_owned(),
+    )
 }
 
 /// Non-text leaves of a `tree --json` node: (sha256, filename).
 fn binary_leaves(node: &Value, out: &mut Vec<(String, Option<String>, String)>) {
     if let Some(children) = node["children"].as_array()
-        && node["content_type"].as_str().is_some_and(|t| t.starts_with("multipart/"))
+        && node["content_type"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("multipart/"))
     {
         for c in children {
             binary_leaves(c, out);
@@ -80,7 +106,10 @@ fn binary_leaves(node: &Value, out: &mut Vec<(String, Option<String>, String)>) 
 #[test]
 fn the_corpus_is_big_enough() {
     let all = cases();
-    let broken = all.iter().filter(|c| !expected_diagnostics(c).is_empty()).count();
+    let broken = all
+        .iter()
+        .filter(|c| !expected_diagnostics(c).is_empty())
+        .count();
     let clean = all.len() - broken;
     assert!(broken >= 25, "{broken} broken samples");
     assert!(clean >= 3, "{clean} clean samples");
@@ -88,14 +117,39 @@ fn the_corpus_is_big_enough() {
         assert!(c.eml.exists(), "{} has no .eml", c.name);
     }
     // Every code the inspector issue names has a sample.
-    let codes: std::collections::HashSet<String> =
-        all.iter().flat_map(|c| expected_diagnostics(c).into_iter().map(|d| code_severity(d).0)).collect();
+    let codes: std::collections::HashSet<String> = all
+        .iter()
+        .flat_map(|c| {
+            expected_diagnostics(c)
+                .into_iter()
+                .map(|d| code_severity(d).0)
+        })
+        .collect();
     for code in [
-        "missing-from", "missing-date", "missing-message-id", "missing-mime-version", "bare-lf", "line-too-long",
-        "header-line-long", "raw-8bit-header", "charset-missing", "charset-mismatch", "unknown-charset",
-        "encoded-word-split-char", "encoded-word-too-long", "encoded-word-invalid", "encoded-word-in-quotes",
-        "mojibake", "base64-invalid", "qp-invalid", "multipart-unterminated", "boundary-missing", "cid-missing",
-        "cid-unused", "html-without-text", "filename-unencoded",
+        "missing-from",
+        "missing-date",
+        "missing-message-id",
+        "missing-mime-version",
+        "bare-lf",
+        "line-too-long",
+        "header-line-long",
+        "raw-8bit-header",
+        "charset-missing",
+        "charset-mismatch",
+        "unknown-charset",
+        "encoded-word-split-char",
+        "encoded-word-too-long",
+        "encoded-word-invalid",
+        "encoded-word-in-quotes",
+        "mojibake",
+        "base64-invalid",
+        "qp-invalid",
+        "multipart-unterminated",
+        "boundary-missing",
+        "cid-missing",
+        "cid-unused",
+        "html-without-text",
+        "filename-unencoded",
     ] {
         assert!(codes.contains(code), "no sample for {code}");
     }
@@ -114,18 +168,32 @@ fn lint_reports_exactly_the_expected_diagnostics() {
         got_set.sort();
         want_set.sort();
         if got_set != want_set {
-            failures.push(format!("{}: expected {want_set:?}\n   got {got_set:?}\n   {}", case.name, got.iter().map(|d| d["message"].to_string()).collect::<Vec<_>>().join("\n   ")));
+            failures.push(format!(
+                "{}: expected {want_set:?}\n   got {got_set:?}\n   {}",
+                case.name,
+                got.iter()
+                    .map(|d| d["message"].to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n   ")
+            ));
             continue;
         }
         for w in want {
             let (code, severity) = code_severity(w);
-            let matching = got.iter().filter(|g| code_severity(g) == (code.clone(), severity.clone()));
+            let matching = got
+                .iter()
+                .filter(|g| code_severity(g) == (code.clone(), severity.clone()));
             let ok = matching.into_iter().any(|g| {
                 w.get("part").is_none_or(|p| p.is_null() || g["part"] == *p)
-                    && w["message_contains"].as_str().is_none_or(|m| g["message"].as_str().unwrap_or_default().contains(m))
+                    && w["message_contains"]
+                        .as_str()
+                        .is_none_or(|m| g["message"].as_str().unwrap_or_default().contains(m))
             });
             if !ok {
-                failures.push(format!("{}: no {code} matching {w}; got {got:?}", case.name));
+                failures.push(format!(
+                    "{}: no {code} matching {w}; got {got:?}",
+                    case.name
+                ));
             }
         }
         let error = want_set.iter().any(|(_, s)| s == "error");
@@ -149,10 +217,17 @@ fn headers_and_text_are_decoded_and_repaired() {
                     .as_array()
                     .unwrap()
                     .iter()
-                    .find(|h| h["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(name)))
+                    .find(|h| {
+                        h["name"]
+                            .as_str()
+                            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+                    })
                     .map(|h| h["value"].clone());
                 if found.as_ref() != Some(value) {
-                    failures.push(format!("{}: {name} expected {value}, got {found:?}", case.name));
+                    failures.push(format!(
+                        "{}: {name} expected {value}, got {found:?}",
+                        case.name
+                    ));
                 }
             }
         }
@@ -160,7 +235,11 @@ fn headers_and_text_are_decoded_and_repaired() {
             let out = eml(&["show", f]);
             let got = String::from_utf8_lossy(&out.stdout);
             if out.status.code() != Some(0) || got != want {
-                failures.push(format!("{}: show expected {want:?}\n   got {got:?} ({:?})", case.name, out.status.code()));
+                failures.push(format!(
+                    "{}: show expected {want:?}\n   got {got:?} ({:?})",
+                    case.name,
+                    out.status.code()
+                ));
             }
         }
     }
@@ -172,7 +251,9 @@ fn headers_and_text_are_decoded_and_repaired() {
 fn unfixable(case: &Case) -> bool {
     let raw = std::fs::read(&case.eml).unwrap();
     let parsed = mimesmith_verify::parse(&raw);
-    parsed.from().is_empty() && parsed.sender().is_empty() && parsed.addresses("return-path").is_empty()
+    parsed.from().is_empty()
+        && parsed.sender().is_empty()
+        && parsed.addresses("return-path").is_empty()
 }
 
 #[test]
@@ -187,27 +268,46 @@ fn fix_output_lints_clean_and_keeps_text_and_binary_parts() {
         if unfixable(&case) {
             let stderr = String::from_utf8_lossy(&out.stderr);
             if out.status.code() != Some(2) || !stderr.contains("From") {
-                failures.push(format!("{}: a message without an author should be refused by fix, got {:?} {stderr}", case.name, out.status.code()));
+                failures.push(format!(
+                    "{}: a message without an author should be refused by fix, got {:?} {stderr}",
+                    case.name,
+                    out.status.code()
+                ));
             }
             continue;
         }
         if out.status.code() != Some(0) {
-            failures.push(format!("{}: fix failed: {}", case.name, String::from_utf8_lossy(&out.stderr)));
+            failures.push(format!(
+                "{}: fix failed: {}",
+                case.name,
+                String::from_utf8_lossy(&out.stderr)
+            ));
             continue;
         }
         fixed_count += 1;
         let t = target.to_str().unwrap();
         let lint = json(&eml(&["lint", "--json", t]));
-        let errors: Vec<&Value> = lint["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] == "error").collect();
+        let errors: Vec<&Value> = lint["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["severity"] == "error")
+            .collect();
         if !errors.is_empty() {
-            failures.push(format!("{}: fixed message still has errors: {errors:?}", case.name));
+            failures.push(format!(
+                "{}: fixed message still has errors: {errors:?}",
+                case.name
+            ));
         }
         // The text survives (line breaks become CRLF).
         if case.expect["text"].is_string() {
             let before = String::from_utf8_lossy(&eml(&["show", f]).stdout).replace("\r\n", "\n");
             let after = String::from_utf8_lossy(&eml(&["show", t]).stdout).replace("\r\n", "\n");
             if before != after {
-                failures.push(format!("{}: text changed by fix:\n   {before:?}\n   {after:?}", case.name));
+                failures.push(format!(
+                    "{}: text changed by fix:\n   {before:?}\n   {after:?}",
+                    case.name
+                ));
             }
         }
         // Every non-text part, byte for byte, with its name.
@@ -216,15 +316,22 @@ fn fix_output_lints_clean_and_keeps_text_and_binary_parts() {
         let mut after = Vec::new();
         binary_leaves(&json(&eml(&["tree", "--json", t])), &mut after);
         let key = |v: &Vec<(String, Option<String>, String)>| {
-            let mut k: Vec<(String, Option<String>)> = v.iter().map(|(h, n, _)| (h.clone(), n.clone())).collect();
+            let mut k: Vec<(String, Option<String>)> =
+                v.iter().map(|(h, n, _)| (h.clone(), n.clone())).collect();
             k.sort();
             k
         };
         if key(&before) != key(&after) {
-            failures.push(format!("{}: binary parts changed:\n   {before:?}\n   {after:?}", case.name));
+            failures.push(format!(
+                "{}: binary parts changed:\n   {before:?}\n   {after:?}",
+                case.name
+            ));
         }
         for p in case.expect["binary_parts"].as_array().into_iter().flatten() {
-            if !before.iter().any(|(_, _, path)| Some(path.as_str()) == p.as_str()) {
+            if !before
+                .iter()
+                .any(|(_, _, path)| Some(path.as_str()) == p.as_str())
+            {
                 failures.push(format!("{}: expected binary part {p} not found", case.name));
             }
         }
@@ -245,17 +352,36 @@ fn extract_writes_every_binary_part_with_its_bytes() {
         }
         let dir = tempfile::tempdir().unwrap();
         let out = eml(&["extract", "--json", f, "-d", dir.path().to_str().unwrap()]);
-        assert_eq!(out.status.code(), Some(0), "{}: {}", case.name, String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}: {}",
+            case.name,
+            String::from_utf8_lossy(&out.stderr)
+        );
         let listed = json(&out);
         let mut by_path: BTreeMap<String, String> = BTreeMap::new();
         for e in listed["extracted"].as_array().unwrap() {
             let file = e["file"].as_str().unwrap();
-            assert_eq!(Path::new(file).parent(), Some(dir.path()), "{}: {file}", case.name);
+            assert_eq!(
+                Path::new(file).parent(),
+                Some(dir.path()),
+                "{}: {file}",
+                case.name
+            );
             let bytes = std::fs::read(file).unwrap();
-            by_path.insert(e["path"].as_str().unwrap().to_owned(), eml::cmd::tree::sha256_hex(&bytes));
+            by_path.insert(
+                e["path"].as_str().unwrap().to_owned(),
+                eml::cmd::tree::sha256_hex(&bytes),
+            );
         }
         for (sha, name, path) in &leaves {
-            assert_eq!(by_path.get(path), Some(sha), "{}: part {path} ({name:?}) not extracted intact", case.name);
+            assert_eq!(
+                by_path.get(path),
+                Some(sha),
+                "{}: part {path} ({name:?}) not extracted intact",
+                case.name
+            );
         }
         // A second run refuses to overwrite; --force does.
         let again = eml(&["extract", f, "-d", dir.path().to_str().unwrap()]);

@@ -309,7 +309,7 @@ fn plausible_repair(text: &str) -> bool {
                 | 0x2460..=0x24FF     // Enclosed alphanumerics
                 | 0x25A0..=0x27BF     // Geometric shapes, miscellaneous symbols, dingbats
                 | 0xFE0F              // Emoji presentation selector
-                | 0x1F300..=0x1FAFF)  // Emoji
+                | 0x1F300..=0x1FAFF) // Emoji
     })
 }
 
@@ -1316,7 +1316,12 @@ mod tests {
                 }
             }
         }
-        assert!(wrong.is_empty(), "{} false repairs, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(10)]);
+        assert!(
+            wrong.is_empty(),
+            "{} false repairs, e.g. {:?}",
+            wrong.len(),
+            &wrong[..wrong.len().min(10)]
+        );
     }
 
     /// Correct CJK text whose legacy encoding happens to be valid UTF-8 is
@@ -1332,7 +1337,12 @@ mod tests {
                 wrong.push(format!("{text} -> {} ({} as {})", r.text, r.to, r.from));
             }
         }
-        assert!(wrong.is_empty(), "{} false repairs, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(10)]);
+        assert!(
+            wrong.is_empty(),
+            "{} false repairs, e.g. {:?}",
+            wrong.len(),
+            &wrong[..wrong.len().min(10)]
+        );
     }
 
     #[test]

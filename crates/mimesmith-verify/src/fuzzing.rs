@@ -19,13 +19,24 @@ pub type Violation = String;
 
 /// Valid addresses the fuzzer's mailboxes are mapped onto (the fuzzer
 /// explores names, subjects, bodies and trees; addresses come from here).
-const ADDRESSES: [&str; 6] = ["a@example.com", "zhang@例子.测试", "\"john doe\"@example.org", "x@[192.0.2.1]", "b.c+d@bücher.de", "z@example.cn"];
+const ADDRESSES: [&str; 6] = [
+    "a@example.com",
+    "zhang@例子.测试",
+    "\"john doe\"@example.org",
+    "x@[192.0.2.1]",
+    "b.c+d@bücher.de",
+    "z@example.cn",
+];
 /// Bounds that keep one input fast.
 const MAX_TEXT: usize = 4096;
 const MAX_PARTS: usize = 24;
 
 fn address(i: usize) -> String {
-    ADDRESSES.get(i % ADDRESSES.len()).copied().unwrap_or("a@example.com").to_owned()
+    ADDRESSES
+        .get(i % ADDRESSES.len())
+        .copied()
+        .unwrap_or("a@example.com")
+        .to_owned()
 }
 
 fn fix_text(s: &mut String) {
@@ -40,10 +51,18 @@ fn fix_text(s: &mut String) {
 
 fn fix_mailbox(a: &mut AddressSpec, i: usize) {
     *a = match std::mem::replace(a, AddressSpec::Text(String::new())) {
-        AddressSpec::Mailbox { name, .. } => AddressSpec::Mailbox { name, email: address(i) },
+        AddressSpec::Mailbox { name, .. } => AddressSpec::Mailbox {
+            name,
+            email: address(i),
+        },
         AddressSpec::Group { group, members } => AddressSpec::Group {
             group,
-            members: members.into_iter().take(4).enumerate().map(|(k, _)| AddressSpec::Text(address(i + k))).collect(),
+            members: members
+                .into_iter()
+                .take(4)
+                .enumerate()
+                .map(|(k, _)| AddressSpec::Text(address(i + k)))
+                .collect(),
         },
         AddressSpec::Text(_) => AddressSpec::Text(address(i)),
     };
@@ -78,7 +97,12 @@ fn repair(mut spec: Spec) -> Spec {
     }
     spec.from = Some(from);
     spec.sender = None;
-    for list in [&mut spec.to, &mut spec.cc, &mut spec.bcc, &mut spec.reply_to] {
+    for list in [
+        &mut spec.to,
+        &mut spec.cc,
+        &mut spec.bcc,
+        &mut spec.reply_to,
+    ] {
         list.truncate(4);
         for a in list.iter_mut() {
             fix_mailbox(a, next());
@@ -87,12 +111,17 @@ fn repair(mut spec: Spec) -> Spec {
     if spec.to.is_empty() {
         spec.to.push(AddressSpec::Text(address(1)));
     }
-    spec.reply_to.retain(|a| !matches!(a, AddressSpec::Group { .. }));
-    for s in [&mut spec.subject, &mut spec.text, &mut spec.html].into_iter().flatten() {
+    spec.reply_to
+        .retain(|a| !matches!(a, AddressSpec::Group { .. }));
+    for s in [&mut spec.subject, &mut spec.text, &mut spec.html]
+        .into_iter()
+        .flatten()
+    {
         fix_text(s);
     }
     spec.headers.truncate(4);
-    spec.headers.retain(|(n, _)| HeaderName::new(n.clone()).is_ok_and(|h| !h.is_reserved()));
+    spec.headers
+        .retain(|(n, _)| HeaderName::new(n.clone()).is_ok_and(|h| !h.is_reserved()));
     spec.date = Some("2026-11-23T10:00:00+08:00".into());
     spec.message_id = None;
     spec.in_reply_to = None;
@@ -109,8 +138,14 @@ fn repair(mut spec: Spec) -> Spec {
             fix_text(t);
             a.base64 = None;
         }
-        a.content_type = a.content_type.take().filter(|c| mimesmith::ContentType::parse(c).is_ok_and(|c| !c.is_multipart()));
-        a.cid = a.cid.take().filter(|c| mimesmith::ContentId::new(c).is_ok());
+        a.content_type = a
+            .content_type
+            .take()
+            .filter(|c| mimesmith::ContentType::parse(c).is_ok_and(|c| !c.is_multipart()));
+        a.cid = a
+            .cid
+            .take()
+            .filter(|c| mimesmith::ContentId::new(c).is_ok());
         a.transfer_encoding = None;
     };
     spec.inline.truncate(4);
@@ -150,8 +185,14 @@ fn repair(mut spec: Spec) -> Spec {
                     fix_leaf(l);
                     l.charset = None;
                     l.transfer_encoding = None;
-                    l.cid = l.cid.take().filter(|c| mimesmith::ContentId::new(c).is_ok());
-                    l.disposition = l.disposition.take().filter(|d| d == "inline" || d == "attachment");
+                    l.cid = l
+                        .cid
+                        .take()
+                        .filter(|c| mimesmith::ContentId::new(c).is_ok());
+                    l.disposition = l
+                        .disposition
+                        .take()
+                        .filter(|d| d == "inline" || d == "attachment");
                 }
             }
         }
@@ -171,25 +212,53 @@ fn repair(mut spec: Spec) -> Spec {
 /// The violated property.
 pub fn build_roundtrip(data: &[u8]) -> Result<(), Violation> {
     let mut u = Unstructured::new(data);
-    let Ok(spec) = Spec::arbitrary(&mut u) else { return Ok(()) };
+    let Ok(spec) = Spec::arbitrary(&mut u) else {
+        return Ok(());
+    };
     let compat = bool::arbitrary(&mut u).unwrap_or(true);
-    let spec = Spec { rfc2047_filenames: Some(compat), ..repair(spec) };
-    let Ok(r) = roundtrip(&spec, Path::new("/nonexistent")) else { return Ok(()) };
-    let found = check(&r.bytes, InvariantOptions { smtputf8: false, rfc2047_params: compat });
+    let spec = Spec {
+        rfc2047_filenames: Some(compat),
+        ..repair(spec)
+    };
+    let Ok(r) = roundtrip(&spec, Path::new("/nonexistent")) else {
+        return Ok(());
+    };
+    let found = check(
+        &r.bytes,
+        InvariantOptions {
+            smtputf8: false,
+            rfc2047_params: compat,
+        },
+    );
     if !found.is_empty() {
-        return Err(format!("invariants: {found:#?}\n{}\nspec: {spec:?}", String::from_utf8_lossy(&r.bytes)));
+        return Err(format!(
+            "invariants: {found:#?}\n{}\nspec: {spec:?}",
+            String::from_utf8_lossy(&r.bytes)
+        ));
     }
     if !r.mismatches.is_empty() {
-        return Err(format!("round trip: {:#?}\n{}\nspec: {spec:?}", r.mismatches, String::from_utf8_lossy(&r.bytes)));
+        return Err(format!(
+            "round trip: {:#?}\n{}\nspec: {spec:?}",
+            r.mismatches,
+            String::from_utf8_lossy(&r.bytes)
+        ));
     }
     Ok(())
 }
 
 /// Decodes one header field with mail-parser: `Name: value\r\n`.
 fn read_field(field: &str) -> mail_parser::HeaderValue<'static> {
-    let bytes = field.split_once(':').map_or("", |(_, v)| v).as_bytes().to_vec();
+    let bytes = field
+        .split_once(':')
+        .map_or("", |(_, v)| v)
+        .as_bytes()
+        .to_vec();
     let mut stream = mail_parser::parsers::MessageStream::new(&bytes);
-    let v = if field.starts_with("Subject:") { stream.parse_unstructured() } else { stream.parse_address() };
+    let v = if field.starts_with("Subject:") {
+        stream.parse_unstructured()
+    } else {
+        stream.parse_address()
+    };
     v.into_owned()
 }
 
@@ -198,7 +267,10 @@ fn lines_ok(field: &str) -> Result<(), Violation> {
         if line.len() > 998 {
             return Err(format!("line over 998: {line:?}"));
         }
-        for w in line.split([' ', '\t', '"']).filter(|w| w.starts_with("=?") && w.ends_with("?=")) {
+        for w in line
+            .split([' ', '\t', '"'])
+            .filter(|w| w.starts_with("=?") && w.ends_with("?="))
+        {
             if w.len() > 75 {
                 return Err(format!("encoded word over 75: {w}"));
             }
@@ -215,24 +287,35 @@ fn lines_ok(field: &str) -> Result<(), Violation> {
 pub fn encoded_word_roundtrip(data: &[u8]) -> Result<(), Violation> {
     let mut u = Unstructured::new(data);
     let phrase = bool::arbitrary(&mut u).unwrap_or(false);
-    let Ok(mut text) = String::arbitrary(&mut u) else { return Ok(()) };
+    let Ok(mut text) = String::arbitrary(&mut u) else {
+        return Ok(());
+    };
     fix_text(&mut text);
     let opts = FormatOptions::new();
     if phrase {
-        let Ok(m) = Mailbox::new(&text, "a@example.com") else { return Ok(()) };
+        let Ok(m) = Mailbox::new(&text, "a@example.com") else {
+            return Ok(());
+        };
         let name = HeaderName::new("From").map_err(|e| e.to_string())?;
-        let field = mimesmith::header::format_address_list(&name, &[m.clone().into()], &opts).map_err(|e| e.to_string())?;
+        let field = mimesmith::header::format_address_list(&name, &[m.clone().into()], &opts)
+            .map_err(|e| e.to_string())?;
         lines_ok(&field)?;
         let got = match read_field(&field) {
-            mail_parser::HeaderValue::Address(mail_parser::Address::List(l)) => l.first().and_then(|a| a.name.as_ref().map(ToString::to_string)),
+            mail_parser::HeaderValue::Address(mail_parser::Address::List(l)) => l
+                .first()
+                .and_then(|a| a.name.as_ref().map(ToString::to_string)),
             _ => None,
         };
         if got.as_deref().unwrap_or_default() != m.name().unwrap_or_default() {
-            return Err(format!("display name {:?} read as {got:?}\n{field}", m.name()));
+            return Err(format!(
+                "display name {:?} read as {got:?}\n{field}",
+                m.name()
+            ));
         }
     } else {
         let name = HeaderName::new("Subject").map_err(|e| e.to_string())?;
-        let field = mimesmith::header::format_unstructured(&name, &text, &opts).map_err(|e| e.to_string())?;
+        let field = mimesmith::header::format_unstructured(&name, &text, &opts)
+            .map_err(|e| e.to_string())?;
         lines_ok(&field)?;
         let want = mimesmith::sanitize_line_breaks(&text).into_owned();
         let got = match read_field(&field) {
@@ -254,11 +337,16 @@ pub fn encoded_word_roundtrip(data: &[u8]) -> Result<(), Violation> {
 pub fn rfc2231_roundtrip(data: &[u8]) -> Result<(), Violation> {
     let mut u = Unstructured::new(data);
     let compat = bool::arbitrary(&mut u).unwrap_or(true);
-    let Ok(mut name) = String::arbitrary(&mut u) else { return Ok(()) };
+    let Ok(mut name) = String::arbitrary(&mut u) else {
+        return Ok(());
+    };
     fix_text(&mut name);
-    let Some(want) = mimesmith::clean_filename(&name) else { return Ok(()) };
+    let Some(want) = mimesmith::clean_filename(&name) else {
+        return Ok(());
+    };
     let opts = FormatOptions::new().with_rfc2047_params(compat);
-    let field = mimesmith::header::format_disposition(Disposition::Attachment, &name, &opts).map_err(|e| e.to_string())?;
+    let field = mimesmith::header::format_disposition(Disposition::Attachment, &name, &opts)
+        .map_err(|e| e.to_string())?;
     for line in field.trim_end_matches("\r\n").split("\r\n") {
         if line.len() > 78 {
             return Err(format!("parameter line over 78: {line:?}\n{field}"));
@@ -307,23 +395,35 @@ pub fn transfer_roundtrip(data: &[u8]) -> Result<(), Violation> {
     }
     let decoded = mail_parser::decoders::base64::base64_decode(&out).unwrap_or_default();
     if decoded != input {
-        return Err(format!("base64 does not decode back ({} vs {} octets)", decoded.len(), input.len()));
+        return Err(format!(
+            "base64 does not decode back ({} vs {} octets)",
+            decoded.len(),
+            input.len()
+        ));
     }
 
-    let mode = if text_mode { QpMode::Text } else { QpMode::Binary };
+    let mode = if text_mode {
+        QpMode::Text
+    } else {
+        QpMode::Binary
+    };
     let mut qp = QpEncoder::new(mode);
     let mut out = Vec::new();
     for c in &chunks {
         qp.update(c, &mut out);
     }
     qp.finish(&mut out);
-    if out.split(|&b| b == b'\n').any(|l| l.strip_suffix(b"\r").unwrap_or(l).len() > 76) {
+    if out
+        .split(|&b| b == b'\n')
+        .any(|l| l.strip_suffix(b"\r").unwrap_or(l).len() > 76)
+    {
         return Err("quoted-printable line over 76".into());
     }
     if out.len() as u64 > Measure::of(input).qp_len_bound(mode) {
         return Err("quoted-printable longer than its bound".into());
     }
-    let decoded = mail_parser::decoders::quoted_printable::quoted_printable_decode(&out).unwrap_or_default();
+    let decoded =
+        mail_parser::decoders::quoted_printable::quoted_printable_decode(&out).unwrap_or_default();
     let want: Vec<u8> = if text_mode {
         // Text mode writes line breaks as CRLF (RFC 2046 §4.1.1).
         let s = input.to_vec();
@@ -345,7 +445,11 @@ pub fn transfer_roundtrip(data: &[u8]) -> Result<(), Violation> {
         input.to_vec()
     };
     if decoded != want {
-        return Err(format!("quoted-printable does not decode back ({} vs {} octets)", decoded.len(), want.len()));
+        return Err(format!(
+            "quoted-printable does not decode back ({} vs {} octets)",
+            decoded.len(),
+            want.len()
+        ));
     }
     Ok(())
 }

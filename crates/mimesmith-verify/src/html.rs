@@ -10,8 +10,30 @@
 const HIDDEN: &[&str] = &["script", "style", "head", "title", "template"];
 /// Elements that start on a new line.
 const BLOCK: &[&str] = &[
-    "p", "div", "br", "tr", "li", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6",
-    "blockquote", "pre", "hr", "section", "article", "header", "footer", "dd", "dt", "dl",
+    "p",
+    "div",
+    "br",
+    "tr",
+    "li",
+    "ul",
+    "ol",
+    "table",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "hr",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "dd",
+    "dt",
+    "dl",
 ];
 
 /// The text an HTML document shows, one paragraph per line.
@@ -23,7 +45,9 @@ pub fn to_text(html: &str) -> String {
     let mut pre = 0usize;
     while !rest.is_empty() {
         if let Some(after) = rest.strip_prefix("<!--") {
-            rest = after.find("-->").map_or("", |end| after.get(end + 3..).unwrap_or_default());
+            rest = after
+                .find("-->")
+                .map_or("", |end| after.get(end + 3..).unwrap_or_default());
             continue;
         }
         if rest.starts_with('<') {
@@ -42,12 +66,18 @@ pub fn to_text(html: &str) -> String {
                 let close = format!("</{name}");
                 rest = find_ci(rest, &close).map_or("", |at| {
                     let after = rest.get(at..).unwrap_or_default();
-                    after.find('>').map_or("", |e| after.get(e + 1..).unwrap_or_default())
+                    after
+                        .find('>')
+                        .map_or("", |e| after.get(e + 1..).unwrap_or_default())
                 });
                 continue;
             }
             if name == "pre" {
-                pre = if closing { pre.saturating_sub(1) } else { pre + 1 };
+                pre = if closing {
+                    pre.saturating_sub(1)
+                } else {
+                    pre + 1
+                };
             }
             if BLOCK.contains(&name.as_str()) {
                 newline(&mut out);
@@ -55,7 +85,9 @@ pub fn to_text(html: &str) -> String {
             }
             continue;
         }
-        let next = rest.find(['<', '&']).map_or(rest.len(), |i| if i == 0 { 1 } else { i });
+        let next = rest
+            .find(['<', '&'])
+            .map_or(rest.len(), |i| if i == 0 { 1 } else { i });
         let (chunk, tail) = rest.split_at(next);
         rest = tail;
         let decoded;
@@ -115,14 +147,24 @@ fn find_ci(haystack: &str, needle: &str) -> Option<usize> {
     let n = needle.len();
     haystack
         .char_indices()
-        .find(|&(i, _)| haystack.get(i..i + n).is_some_and(|s| s.eq_ignore_ascii_case(needle)))
+        .find(|&(i, _)| {
+            haystack
+                .get(i..i + n)
+                .is_some_and(|s| s.eq_ignore_ascii_case(needle))
+        })
         .map(|(i, _)| i)
 }
 
 /// A character reference after `&`: the text and how many bytes of `rest` it used.
 fn reference(rest: &str) -> (String, usize) {
-    let end = rest.char_indices().take(12).find(|&(_, c)| c == ';').map(|(i, _)| i);
-    let Some(end) = end else { return ("&".to_owned(), 0) };
+    let end = rest
+        .char_indices()
+        .take(12)
+        .find(|&(_, c)| c == ';')
+        .map(|(i, _)| i);
+    let Some(end) = end else {
+        return ("&".to_owned(), 0);
+    };
     let name = rest.get(..end).unwrap_or_default();
     let c = if let Some(num) = name.strip_prefix('#') {
         let value = match num.strip_prefix(['x', 'X']) {
@@ -180,7 +222,16 @@ mod tests {
 
     #[test]
     fn broken_markup_never_panics() {
-        for s in ["<", "&", "&#xZZ;", "<script>", "<!--", "a<b", "&#1114112;", "<STYLE>x</style>y"] {
+        for s in [
+            "<",
+            "&",
+            "&#xZZ;",
+            "<script>",
+            "<!--",
+            "a<b",
+            "&#1114112;",
+            "<STYLE>x</style>y",
+        ] {
             let _ = to_text(s);
         }
         assert_eq!(to_text("<STYLE>x</style>y"), "y\n");

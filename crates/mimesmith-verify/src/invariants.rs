@@ -45,13 +45,23 @@ fn lines(raw: &[u8]) -> Vec<Line<'_>> {
     while i < raw.len() {
         match raw.get(i) {
             Some(b'\r') if raw.get(i + 1) == Some(&b'\n') => {
-                out.push(Line { text: raw.get(start..i).unwrap_or_default(), number, crlf: true, last_unterminated: false });
+                out.push(Line {
+                    text: raw.get(start..i).unwrap_or_default(),
+                    number,
+                    crlf: true,
+                    last_unterminated: false,
+                });
                 i += 2;
                 start = i;
                 number += 1;
             }
             Some(b'\r' | b'\n') => {
-                out.push(Line { text: raw.get(start..i).unwrap_or_default(), number, crlf: false, last_unterminated: false });
+                out.push(Line {
+                    text: raw.get(start..i).unwrap_or_default(),
+                    number,
+                    crlf: false,
+                    last_unterminated: false,
+                });
                 i += 1;
                 start = i;
                 number += 1;
@@ -60,7 +70,12 @@ fn lines(raw: &[u8]) -> Vec<Line<'_>> {
         }
     }
     if start < raw.len() {
-        out.push(Line { text: raw.get(start..).unwrap_or_default(), number, crlf: false, last_unterminated: true });
+        out.push(Line {
+            text: raw.get(start..).unwrap_or_default(),
+            number,
+            crlf: false,
+            last_unterminated: true,
+        });
     }
     out
 }
@@ -75,7 +90,11 @@ impl Field<'_> {
     fn value(&self) -> String {
         let mut v = Vec::new();
         for (i, l) in self.lines.iter().enumerate() {
-            let t = if i == 0 { l.text.splitn(2, |&b| b == b':').nth(1).unwrap_or_default() } else { l.text };
+            let t = if i == 0 {
+                l.text.splitn(2, |&b| b == b':').nth(1).unwrap_or_default()
+            } else {
+                l.text
+            };
             v.extend_from_slice(t);
         }
         String::from_utf8_lossy(&v).into_owned()
@@ -93,7 +112,10 @@ fn fields<'a>(block: &'a [Line<'a>]) -> Vec<Field<'a>> {
             continue;
         }
         let name = l.text.split(|&b| b == b':').next().unwrap_or_default();
-        out.push(Field { name: String::from_utf8_lossy(name).trim().to_owned(), lines: vec![l] });
+        out.push(Field {
+            name: String::from_utf8_lossy(name).trim().to_owned(),
+            lines: vec![l],
+        });
     }
     out
 }
@@ -103,7 +125,11 @@ fn boundary_of(value: &str) -> Option<String> {
     params(value)
         .into_iter()
         .find(|(n, _)| n == "boundary")
-        .map(|(_, v)| v.strip_prefix('"').and_then(|q| q.strip_suffix('"')).map_or(v.clone(), str::to_owned))
+        .map(|(_, v)| {
+            v.strip_prefix('"')
+                .and_then(|q| q.strip_suffix('"'))
+                .map_or(v.clone(), str::to_owned)
+        })
         .filter(|b| !b.is_empty())
 }
 
@@ -189,10 +215,16 @@ fn params(value: &str) -> Vec<(String, String)> {
                     break;
                 }
             }
-            (format!("\"{}\"", q.get(..end).unwrap_or_default()), q.get(end + 1..).unwrap_or_default())
+            (
+                format!("\"{}\"", q.get(..end).unwrap_or_default()),
+                q.get(end + 1..).unwrap_or_default(),
+            )
         } else {
             let end = after.find(';').unwrap_or(after.len());
-            (after.get(..end).unwrap_or_default().trim().to_owned(), after.get(end..).unwrap_or_default())
+            (
+                after.get(..end).unwrap_or_default().trim().to_owned(),
+                after.get(end..).unwrap_or_default(),
+            )
         };
         out.push((name, v));
         rest = tail.trim_start();
@@ -207,12 +239,24 @@ pub fn check(raw: &[u8], opts: InvariantOptions) -> Vec<Diagnostic> {
     let all = lines(raw);
     for l in &all {
         if !l.crlf && !l.last_unterminated {
-            d.push(Diagnostic::new(Code::BareLf, "the line ends in a bare LF or CR, not CRLF (RFC 5322 §2.3)").with_line(l.number));
+            d.push(
+                Diagnostic::new(
+                    Code::BareLf,
+                    "the line ends in a bare LF or CR, not CRLF (RFC 5322 §2.3)",
+                )
+                .with_line(l.number),
+            );
         }
         if l.text.len() > MAX_LINE {
             d.push(
-                Diagnostic::new(Code::LineTooLong, format!("the line is {} octets long; the limit is 998 (RFC 5322 §2.1.1)", l.text.len()))
-                    .with_line(l.number),
+                Diagnostic::new(
+                    Code::LineTooLong,
+                    format!(
+                        "the line is {} octets long; the limit is 998 (RFC 5322 §2.1.1)",
+                        l.text.len()
+                    ),
+                )
+                .with_line(l.number),
             );
         }
     }
@@ -247,7 +291,13 @@ pub fn check(raw: &[u8], opts: InvariantOptions) -> Vec<Diagnostic> {
         while let Some(l) = all.get(i) {
             let mut is_delim = false;
             for (k, b) in boundaries.iter().enumerate() {
-                let Some(rest) = l.text.strip_prefix(b"--").and_then(|t| t.strip_prefix(b.as_bytes())) else { continue };
+                let Some(rest) = l
+                    .text
+                    .strip_prefix(b"--")
+                    .and_then(|t| t.strip_prefix(b.as_bytes()))
+                else {
+                    continue;
+                };
                 if rest.is_empty() || rest == b"--" {
                     is_delim = true;
                     if let Some(c) = delimiter_counts.get_mut(k) {
@@ -266,10 +316,17 @@ pub fn check(raw: &[u8], opts: InvariantOptions) -> Vec<Diagnostic> {
             }
             if !is_delim {
                 for b in &boundaries {
-                    if memchr::memmem::find(l.text, format!("--{b}").as_bytes()).is_some_and(|p| p > 0) {
+                    if memchr::memmem::find(l.text, format!("--{b}").as_bytes())
+                        .is_some_and(|p| p > 0)
+                    {
                         d.push(
-                            Diagnostic::new(Code::BoundaryInPart, format!("the boundary {b:?} occurs inside a part (RFC 2046 §5.1.1)"))
-                                .with_line(l.number),
+                            Diagnostic::new(
+                                Code::BoundaryInPart,
+                                format!(
+                                    "the boundary {b:?} occurs inside a part (RFC 2046 §5.1.1)"
+                                ),
+                            )
+                            .with_line(l.number),
                         );
                     }
                 }
@@ -287,7 +344,12 @@ pub fn check(raw: &[u8], opts: InvariantOptions) -> Vec<Diagnostic> {
     d
 }
 
-fn check_header_block(fs: &[Field<'_>], top: bool, opts: InvariantOptions, d: &mut Vec<Diagnostic>) {
+fn check_header_block(
+    fs: &[Field<'_>],
+    top: bool,
+    opts: InvariantOptions,
+    d: &mut Vec<Diagnostic>,
+) {
     let has = |n: &str| fs.iter().any(|f| f.name.eq_ignore_ascii_case(n));
     if top {
         for (name, code) in [
@@ -302,8 +364,11 @@ fn check_header_block(fs: &[Field<'_>], top: bool, opts: InvariantOptions, d: &m
         }
         if let Some(f) = fs.iter().find(|f| f.name.eq_ignore_ascii_case("bcc")) {
             d.push(
-                Diagnostic::new(Code::BccPresent, "a Bcc field is written into the message, showing blind recipients to everyone")
-                    .with_line(f.lines.first().map_or(1, |l| l.number)),
+                Diagnostic::new(
+                    Code::BccPresent,
+                    "a Bcc field is written into the message, showing blind recipients to everyone",
+                )
+                .with_line(f.lines.first().map_or(1, |l| l.number)),
             );
         }
     }
@@ -312,11 +377,21 @@ fn check_header_block(fs: &[Field<'_>], top: bool, opts: InvariantOptions, d: &m
         for (k, l) in f.lines.iter().enumerate() {
             if !opts.smtputf8 && !l.text.is_ascii() {
                 d.push(
-                    Diagnostic::new(Code::HeaderNotAscii, format!("{} holds non-ASCII octets without SMTPUTF8 (RFC 6532)", f.name))
-                        .with_line(l.number),
+                    Diagnostic::new(
+                        Code::HeaderNotAscii,
+                        format!(
+                            "{} holds non-ASCII octets without SMTPUTF8 (RFC 6532)",
+                            f.name
+                        ),
+                    )
+                    .with_line(l.number),
                 );
             }
-            let chars = if opts.smtputf8 { String::from_utf8_lossy(l.text).chars().count() } else { l.text.len() };
+            let chars = if opts.smtputf8 {
+                String::from_utf8_lossy(l.text).chars().count()
+            } else {
+                l.text.len()
+            };
             if chars > SOFT_LINE {
                 // Past the name (first line) or the leading whitespace
                 // (continuation), a line longer than 78 must be one token.
@@ -325,7 +400,10 @@ fn check_header_block(fs: &[Field<'_>], top: bool, opts: InvariantOptions, d: &m
                 } else {
                     l.text
                 };
-                let token = body.iter().position(|&b| b != b' ' && b != b'\t').map_or(&[][..], |p| body.get(p..).unwrap_or_default());
+                let token = body
+                    .iter()
+                    .position(|&b| b != b' ' && b != b'\t')
+                    .map_or(&[][..], |p| body.get(p..).unwrap_or_default());
                 // Whitespace inside a quoted string is not a fold point for
                 // us: display names are never folded inside (GMime keeps the
                 // CRLF of such a fold).
@@ -357,29 +435,58 @@ fn check_header_block(fs: &[Field<'_>], top: bool, opts: InvariantOptions, d: &m
         let value = f.value();
         // Quoted strings exist only in structured fields (RFC 5322 §3.2.4);
         // in unstructured text a `"` is just a character.
-        let structured = ["from", "to", "cc", "bcc", "reply-to", "sender", "content-type", "content-disposition"]
-            .iter()
-            .any(|n| f.name.eq_ignore_ascii_case(n) || f.name.to_ascii_lowercase().strip_prefix("resent-") == Some(n));
+        let structured = [
+            "from",
+            "to",
+            "cc",
+            "bcc",
+            "reply-to",
+            "sender",
+            "content-type",
+            "content-disposition",
+        ]
+        .iter()
+        .any(|n| {
+            f.name.eq_ignore_ascii_case(n)
+                || f.name.to_ascii_lowercase().strip_prefix("resent-") == Some(n)
+        });
         for (word, quoted) in encoded_words(&value) {
             let quoted = quoted && structured;
             if word.len() > MAX_ENCODED_WORD {
                 d.push(
-                    Diagnostic::new(Code::EncodedWordTooLong, format!("an encoded word of {} characters in {} (RFC 2047 §2: at most 75)", word.len(), f.name))
-                        .with_line(first_line),
+                    Diagnostic::new(
+                        Code::EncodedWordTooLong,
+                        format!(
+                            "an encoded word of {} characters in {} (RFC 2047 §2: at most 75)",
+                            word.len(),
+                            f.name
+                        ),
+                    )
+                    .with_line(first_line),
                 );
             }
-            let structured_param = f.name.eq_ignore_ascii_case("content-type") || f.name.eq_ignore_ascii_case("content-disposition");
+            let structured_param = f.name.eq_ignore_ascii_case("content-type")
+                || f.name.eq_ignore_ascii_case("content-disposition");
             if quoted && !structured_param {
                 d.push(
-                    Diagnostic::new(Code::EncodedWordInQuotes, format!("an encoded word inside a quoted string in {} (RFC 2047 §5)", f.name))
-                        .with_line(first_line),
+                    Diagnostic::new(
+                        Code::EncodedWordInQuotes,
+                        format!(
+                            "an encoded word inside a quoted string in {} (RFC 2047 §5)",
+                            f.name
+                        ),
+                    )
+                    .with_line(first_line),
                 );
             }
         }
-        if f.name.eq_ignore_ascii_case("content-type") || f.name.eq_ignore_ascii_case("content-disposition") {
+        if f.name.eq_ignore_ascii_case("content-type")
+            || f.name.eq_ignore_ascii_case("content-disposition")
+        {
             for (name, v) in params(&value) {
                 if v.contains("=?") && v.contains("?=") {
-                    let allowed = opts.rfc2047_params && matches!(name.as_str(), "name" | "filename");
+                    let allowed =
+                        opts.rfc2047_params && matches!(name.as_str(), "name" | "filename");
                     if !allowed {
                         d.push(
                             Diagnostic::new(Code::EncodedWordInQuotes, format!("an encoded word in the {name} parameter of {} (RFC 2047 §5; use RFC 2231)", f.name))
@@ -399,7 +506,10 @@ mod tests {
     const GOOD: &str = "From: a@example.com\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\nMessage-ID: <x@example.com>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"=_b\"\r\n\r\n--=_b\r\nContent-Type: text/plain\r\n\r\nhello\r\n--=_b--\r\n";
 
     fn codes(raw: &str, opts: InvariantOptions) -> Vec<Code> {
-        check(raw.as_bytes(), opts).into_iter().map(|d| d.code).collect()
+        check(raw.as_bytes(), opts)
+            .into_iter()
+            .map(|d| d.code)
+            .collect()
     }
 
     #[test]
@@ -413,40 +523,115 @@ mod tests {
         let cases: Vec<(String, Code)> = vec![
             (GOOD.replace("hello\r\n", "hello\n"), Code::BareLf),
             (GOOD.replace("hello", &"x".repeat(1200)), Code::LineTooLong),
-            (GOOD.replace("From: a@example.com", "From: \"=?UTF-8?B?5byg?=\" <a@example.com>"), Code::EncodedWordInQuotes),
-            (GOOD.replace("Content-Type: text/plain", "Content-Type: text/plain; name=\"=?UTF-8?B?5byg?=\""), Code::EncodedWordInQuotes),
-            (GOOD.replace("hello", "hello --=_b inside"), Code::BoundaryInPart),
-            (GOOD.replace("hello", "--=_bX looks like a delimiter"), Code::BoundaryInPart),
-            (GOOD.replace("Message-ID: <x@example.com>", &format!("Subject: =?UTF-8?B?{}?=", "QUFB".repeat(20))), Code::EncodedWordTooLong),
-            (GOOD.replace("Message-ID: <x@example.com>", "Message-ID: <x@example.com>\r\nBcc: hidden@example.com"), Code::BccPresent),
-            (GOOD.replace("Message-ID: <x@example.com>", "Subject: caf\u{e9}"), Code::HeaderNotAscii),
-            (GOOD.replace("Date: Mon, 23 Nov 2026 10:00:00 +0000\r\n", ""), Code::MissingDate),
-            (GOOD.replace("From: a@example.com\r\n", ""), Code::MissingFrom),
-            (GOOD.replace("MIME-Version: 1.0\r\n", ""), Code::MissingMimeVersion),
-            (GOOD.replace("Message-ID: <x@example.com>\r\n", ""), Code::MissingMessageId),
-            (GOOD.replace("Message-ID: <x@example.com>", &format!("Subject: {}", "word ".repeat(30))), Code::HeaderLineLong),
+            (
+                GOOD.replace(
+                    "From: a@example.com",
+                    "From: \"=?UTF-8?B?5byg?=\" <a@example.com>",
+                ),
+                Code::EncodedWordInQuotes,
+            ),
+            (
+                GOOD.replace(
+                    "Content-Type: text/plain",
+                    "Content-Type: text/plain; name=\"=?UTF-8?B?5byg?=\"",
+                ),
+                Code::EncodedWordInQuotes,
+            ),
+            (
+                GOOD.replace("hello", "hello --=_b inside"),
+                Code::BoundaryInPart,
+            ),
+            (
+                GOOD.replace("hello", "--=_bX looks like a delimiter"),
+                Code::BoundaryInPart,
+            ),
+            (
+                GOOD.replace(
+                    "Message-ID: <x@example.com>",
+                    &format!("Subject: =?UTF-8?B?{}?=", "QUFB".repeat(20)),
+                ),
+                Code::EncodedWordTooLong,
+            ),
+            (
+                GOOD.replace(
+                    "Message-ID: <x@example.com>",
+                    "Message-ID: <x@example.com>\r\nBcc: hidden@example.com",
+                ),
+                Code::BccPresent,
+            ),
+            (
+                GOOD.replace("Message-ID: <x@example.com>", "Subject: caf\u{e9}"),
+                Code::HeaderNotAscii,
+            ),
+            (
+                GOOD.replace("Date: Mon, 23 Nov 2026 10:00:00 +0000\r\n", ""),
+                Code::MissingDate,
+            ),
+            (
+                GOOD.replace("From: a@example.com\r\n", ""),
+                Code::MissingFrom,
+            ),
+            (
+                GOOD.replace("MIME-Version: 1.0\r\n", ""),
+                Code::MissingMimeVersion,
+            ),
+            (
+                GOOD.replace("Message-ID: <x@example.com>\r\n", ""),
+                Code::MissingMessageId,
+            ),
+            (
+                GOOD.replace(
+                    "Message-ID: <x@example.com>",
+                    &format!("Subject: {}", "word ".repeat(30)),
+                ),
+                Code::HeaderLineLong,
+            ),
         ];
         for (raw, code) in cases {
-            assert!(codes(&raw, o).contains(&code), "{code:?} not found in:\n{raw}");
+            assert!(
+                codes(&raw, o).contains(&code),
+                "{code:?} not found in:\n{raw}"
+            );
         }
     }
 
     #[test]
     fn the_compat_filename_form_is_allowed_only_when_asked() {
-        let raw = GOOD.replace("Content-Type: text/plain", "Content-Type: text/plain; name=\"=?UTF-8?B?5byg?=\"");
-        let on = InvariantOptions { rfc2047_params: true, ..InvariantOptions::default() };
+        let raw = GOOD.replace(
+            "Content-Type: text/plain",
+            "Content-Type: text/plain; name=\"=?UTF-8?B?5byg?=\"",
+        );
+        let on = InvariantOptions {
+            rfc2047_params: true,
+            ..InvariantOptions::default()
+        };
         assert_eq!(codes(&raw, on), []);
     }
 
     #[test]
     fn an_unbreakable_long_header_line_is_fine() {
-        let raw = GOOD.replace("Message-ID: <x@example.com>", &format!("Message-ID: <{}@example.com>", "x".repeat(100)));
+        let raw = GOOD.replace(
+            "Message-ID: <x@example.com>",
+            &format!("Message-ID: <{}@example.com>", "x".repeat(100)),
+        );
         assert_eq!(codes(&raw, InvariantOptions::default()), []);
     }
 
     #[test]
     fn smtputf8_allows_utf8_headers() {
-        let raw = GOOD.replace("Message-ID: <x@example.com>", "Message-ID: <x@example.com>\r\nSubject: 季度报告");
-        assert_eq!(codes(&raw, InvariantOptions { smtputf8: true, ..InvariantOptions::default() }), []);
+        let raw = GOOD.replace(
+            "Message-ID: <x@example.com>",
+            "Message-ID: <x@example.com>\r\nSubject: 季度报告",
+        );
+        assert_eq!(
+            codes(
+                &raw,
+                InvariantOptions {
+                    smtputf8: true,
+                    ..InvariantOptions::default()
+                }
+            ),
+            []
+        );
     }
 }

@@ -46,8 +46,19 @@ const HARD_LIMIT: usize = 998;
 /// Address fields: structured, so quotes and encoded words interact
 /// (RFC 2047 §5(3)).
 const ADDRESS_FIELDS: &[&str] = &[
-    "from", "sender", "to", "cc", "bcc", "reply-to", "resent-from", "resent-sender", "resent-to",
-    "resent-cc", "resent-bcc", "return-receipt-to", "disposition-notification-to",
+    "from",
+    "sender",
+    "to",
+    "cc",
+    "bcc",
+    "reply-to",
+    "resent-from",
+    "resent-sender",
+    "resent-to",
+    "resent-cc",
+    "resent-bcc",
+    "return-receipt-to",
+    "disposition-notification-to",
 ];
 
 /// A message and what is wrong with it.
@@ -78,7 +89,10 @@ pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
 pub fn lint(raw: &[u8]) -> Linted {
     let parsed = parse(raw);
     let diagnostics = lint_parsed(raw, &parsed);
-    Linted { parsed, diagnostics }
+    Linted {
+        parsed,
+        diagnostics,
+    }
 }
 
 /// Runs every rule on a message parsed from `raw`.
@@ -108,7 +122,11 @@ fn header_sections(parsed: &ParsedMessage) -> impl Iterator<Item = (Option<&str>
 }
 
 fn required_fields(parsed: &ParsedMessage, out: &mut Vec<Diagnostic>) {
-    if parsed.diagnostics.iter().any(|d| d.code == Code::NotAMessage) {
+    if parsed
+        .diagnostics
+        .iter()
+        .any(|d| d.code == Code::NotAMessage)
+    {
         return;
     }
     let has = |name: &str| parsed.header(name).is_some();
@@ -116,7 +134,11 @@ fn required_fields(parsed: &ParsedMessage, out: &mut Vec<Diagnostic>) {
     let missing = [
         ("From", Code::MissingFrom, "who wrote the message"),
         ("Date", Code::MissingDate, "when it was written"),
-        ("Message-ID", Code::MissingMessageId, "a unique identifier for replies and threading"),
+        (
+            "Message-ID",
+            Code::MissingMessageId,
+            "a unique identifier for replies and threading",
+        ),
     ];
     for (name, code, what) in missing {
         if !has(name) {
@@ -159,12 +181,22 @@ fn lines(raw: &[u8]) -> Vec<Line> {
     while i < raw.len() {
         match raw.get(i) {
             Some(b'\n') => {
-                out.push(Line { number, len: i - start, bare: true, crlf: false });
+                out.push(Line {
+                    number,
+                    len: i - start,
+                    bare: true,
+                    crlf: false,
+                });
                 start = i + 1;
                 number += 1;
             }
             Some(b'\r') if raw.get(i + 1) == Some(&b'\n') => {
-                out.push(Line { number, len: i - start, bare: false, crlf: true });
+                out.push(Line {
+                    number,
+                    len: i - start,
+                    bare: false,
+                    crlf: true,
+                });
                 i += 1;
                 start = i + 1;
                 number += 1;
@@ -172,7 +204,12 @@ fn lines(raw: &[u8]) -> Vec<Line> {
             Some(b'\r') => {
                 // A bare CR: counted as a bare line end, though readers that
                 // split on LF only see one line (line numbers follow LF).
-                out.push(Line { number, len: i - start, bare: true, crlf: false });
+                out.push(Line {
+                    number,
+                    len: i - start,
+                    bare: true,
+                    crlf: false,
+                });
                 start = i + 1;
             }
             _ => {}
@@ -180,7 +217,12 @@ fn lines(raw: &[u8]) -> Vec<Line> {
         i += 1;
     }
     if start < raw.len() {
-        out.push(Line { number, len: raw.len() - start, bare: false, crlf: false });
+        out.push(Line {
+            number,
+            len: raw.len() - start,
+            bare: false,
+            crlf: false,
+        });
     }
     out
 }
@@ -190,7 +232,12 @@ fn lines(raw: &[u8]) -> Vec<Line> {
 /// binary search (a hostile message may have many fields and many lines).
 fn fields_by_line(parsed: &ParsedMessage) -> Vec<(usize, Option<&str>, &Header)> {
     let mut fields: Vec<(usize, Option<&str>, &Header)> = header_sections(parsed)
-        .flat_map(|(part, headers)| headers.iter().filter(|h| h.offset.is_some()).map(move |h| (h.line, part, h)))
+        .flat_map(|(part, headers)| {
+            headers
+                .iter()
+                .filter(|h| h.offset.is_some())
+                .map(move |h| (h.line, part, h))
+        })
         .collect();
     fields.sort_by_key(|&(line, _, _)| line);
     fields
@@ -215,7 +262,13 @@ fn in_spans(spans: &[(usize, usize)], n: usize) -> bool {
     let i = spans.partition_point(|&(first, _)| first <= n);
     // The span starting last at or before `n`, and the one before it (the
     // top header section and the root part's may share a start).
-    spans.get(..i).unwrap_or_default().iter().rev().take(2).any(|&(a, b)| (a..=b).contains(&n))
+    spans
+        .get(..i)
+        .unwrap_or_default()
+        .iter()
+        .rev()
+        .take(2)
+        .any(|&(a, b)| (a..=b).contains(&n))
 }
 
 fn line_rules(raw: &[u8], parsed: &ParsedMessage, out: &mut Vec<Diagnostic>) {
@@ -234,7 +287,10 @@ fn line_rules(raw: &[u8], parsed: &ParsedMessage, out: &mut Vec<Diagnostic>) {
         } else {
             Diagnostic::new(
                 Code::BareLf,
-                format!("{n} line(s) end in a bare LF or CR among {crlf} CRLF lines, first at line {}", first.number),
+                format!(
+                    "{n} line(s) end in a bare LF or CR among {crlf} CRLF lines, first at line {}",
+                    first.number
+                ),
             )
             .with_suggestion("end every line with CRLF")
         };
@@ -265,14 +321,19 @@ fn line_rules(raw: &[u8], parsed: &ParsedMessage, out: &mut Vec<Diagnostic>) {
         }
         // The field starting last at or before this line.
         let at = fields.partition_point(|&(line, _, _)| line <= l.number);
-        let Some(&(_, part, h)) = at.checked_sub(1).and_then(|i| fields.get(i)) else { continue };
+        let Some(&(_, part, h)) = at.checked_sub(1).and_then(|i| fields.get(i)) else {
+            continue;
+        };
         if !reported.insert((part, h.line)) {
             continue;
         }
         out.push(
             Diagnostic::new(
                 Code::HeaderLineLong,
-                format!("{} has a line of {} characters; fold it at {SOFT_LIMIT}", h.name, l.len),
+                format!(
+                    "{} has a line of {} characters; fold it at {SOFT_LIMIT}",
+                    h.name, l.len
+                ),
             )
             .at(part, Some(l.number))
             .with_suggestion("fold the field at white space (RFC 5322 §2.2.3)"),
@@ -307,12 +368,19 @@ fn header_rules(h: &Header, part: Option<&str>, out: &mut Vec<Diagnostic>) {
         if std::str::from_utf8(&h.raw).is_ok() {
             out.push(at(Diagnostic::new(
                 Code::Raw8bitHeader,
-                format!("{} holds raw UTF-8, which only SMTPUTF8 messages may (RFC 6532 §3)", h.name),
+                format!(
+                    "{} holds raw UTF-8, which only SMTPUTF8 messages may (RFC 6532 §3)",
+                    h.name
+                ),
             )
             .with_severity(Severity::Warning)
-            .with_suggestion("encode it as RFC 2047 encoded words (=?UTF-8?B?…?=)")));
+            .with_suggestion(
+                "encode it as RFC 2047 encoded words (=?UTF-8?B?…?=)",
+            )));
         } else {
-            let detected = h.raw_charset.unwrap_or_else(|| charset::detect(&h.raw).encoding.name());
+            let detected = h
+                .raw_charset
+                .unwrap_or_else(|| charset::detect(&h.raw).encoding.name());
             // Parameters are encoded by RFC 2231 §4, not by encoded words
             // (RFC 2047 §5: not inside a quoted string or a parameter).
             let how = if is_param_field(&h.name) {
@@ -322,7 +390,10 @@ fn header_rules(h: &Header, part: Option<&str>, out: &mut Vec<Diagnostic>) {
             };
             out.push(at(Diagnostic::new(
                 Code::Raw8bitHeader,
-                format!("{} holds raw 8-bit bytes in {detected}, which readers show as garbage", h.name),
+                format!(
+                    "{} holds raw 8-bit bytes in {detected}, which readers show as garbage",
+                    h.name
+                ),
             )
             .with_suggestion(format!("{how}; it reads as {:?}", h.value))));
         }
@@ -335,27 +406,43 @@ fn header_rules(h: &Header, part: Option<&str>, out: &mut Vec<Diagnostic>) {
     {
         out.push(at(Diagnostic::new(
             Code::Mojibake,
-            format!("{} is {} text that was decoded as {} and re-encoded", h.name, r.to, r.from),
+            format!(
+                "{} is {} text that was decoded as {} and re-encoded",
+                h.name, r.to, r.from
+            ),
         )
         .with_suggestion(r.text)));
     }
 }
 
-fn encoded_word_rules(h: &Header, at: &dyn Fn(Diagnostic) -> Diagnostic, out: &mut Vec<Diagnostic>) {
+fn encoded_word_rules(
+    h: &Header,
+    at: &dyn Fn(Diagnostic) -> Diagnostic,
+    out: &mut Vec<Diagnostic>,
+) {
     if memchr::memmem::find(&h.raw, b"=?").is_none() {
         return;
     }
     let decoded = rfc2047::decode_field(&h.raw, None);
     let words = &decoded.words;
     let name = &h.name;
-    if let Some(w) = words.iter().find(|w| !w.valid && !charset_known(&w.charset)) {
+    if let Some(w) = words
+        .iter()
+        .find(|w| !w.valid && !charset_known(&w.charset))
+    {
         out.push(at(Diagnostic::new(
             Code::UnknownCharset,
-            format!("an encoded word in {name} names the unknown charset {:?}", w.charset),
+            format!(
+                "an encoded word in {name} names the unknown charset {:?}",
+                w.charset
+            ),
         )
         .with_suggestion("write encoded words in UTF-8")));
     }
-    if words.iter().any(|w| (!w.valid && charset_known(&w.charset)) || w.undecodable) {
+    if words
+        .iter()
+        .any(|w| (!w.valid && charset_known(&w.charset)) || w.undecodable)
+    {
         out.push(at(Diagnostic::new(
             Code::EncodedWordInvalid,
             format!("{name} has an encoded word that does not decode (bad base64/Q payload or bytes invalid in its charset)"),
@@ -365,21 +452,31 @@ fn encoded_word_rules(h: &Header, at: &dyn Fn(Diagnostic) -> Diagnostic, out: &m
     if words.iter().any(|w| w.split_char) {
         out.push(at(Diagnostic::new(
             Code::EncodedWordSplitChar,
-            format!("{name} splits a character across two encoded words; many readers show U+FFFD there"),
+            format!(
+                "{name} splits a character across two encoded words; many readers show U+FFFD there"
+            ),
         )
-        .with_suggestion(format!("keep whole characters in each word; the text is {:?}", h.value))));
+        .with_suggestion(format!(
+            "keep whole characters in each word; the text is {:?}",
+            h.value
+        ))));
     }
     if let Some(w) = words.iter().find(|w| w.range.len() > MAX_ENCODED_WORD) {
         out.push(at(Diagnostic::new(
             Code::EncodedWordTooLong,
-            format!("{name} has an encoded word of {} characters (at most {MAX_ENCODED_WORD})", w.range.len()),
+            format!(
+                "{name} has an encoded word of {} characters (at most {MAX_ENCODED_WORD})",
+                w.range.len()
+            ),
         )
         .with_suggestion("split the text into several encoded words")));
     }
     if is_address_field(name) && words.iter().any(|w| w.in_quotes) {
         out.push(at(Diagnostic::new(
             Code::EncodedWordInQuotes,
-            format!("{name} has an encoded word inside a quoted string, which readers need not decode"),
+            format!(
+                "{name} has an encoded word inside a quoted string, which readers need not decode"
+            ),
         )
         .with_suggestion("write the encoded word outside the quotes")));
     }
@@ -390,13 +487,19 @@ fn encoded_word_rules(h: &Header, at: &dyn Fn(Diagnostic) -> Diagnostic, out: &m
 /// invalid, not of an unknown charset.
 fn charset_known(label: &str) -> bool {
     let probe = format!("=?{label}?Q?a?=");
-    rfc2047::decode_field(probe.as_bytes(), None).words.first().is_some_and(|w| w.valid)
+    rfc2047::decode_field(probe.as_bytes(), None)
+        .words
+        .first()
+        .is_some_and(|w| w.valid)
 }
 
 fn body_rules(parsed: &ParsedMessage, out: &mut Vec<Diagnostic>) {
     for part in parsed.parts() {
         let path = Some(part.path.as_str());
-        let body_line = part.body_lines.map(|l| l.first).or(part.header_lines.map(|l| l.first));
+        let body_line = part
+            .body_lines
+            .map(|l| l.first)
+            .or(part.header_lines.map(|l| l.first));
         if part.is_multipart() && !part.truncated {
             multipart_rules(part, body_line, out);
         }
@@ -408,11 +511,16 @@ fn body_rules(parsed: &ParsedMessage, out: &mut Vec<Diagnostic>) {
                 TransferKind::Base64 => (Code::Base64Invalid, "base64"),
                 _ => (Code::QpInvalid, "quoted-printable"),
             };
-            let byte = e.byte.map_or_else(String::new, |b| format!(" (byte 0x{b:02X})"));
+            let byte = e
+                .byte
+                .map_or_else(String::new, |b| format!(" (byte 0x{b:02X})"));
             out.push(
-                Diagnostic::new(code, format!("the {what} body is malformed: {:?}{byte}", e.fault))
-                    .at(path, e.line.or(body_line))
-                    .with_suggestion(format!("re-encode the part as {what}")),
+                Diagnostic::new(
+                    code,
+                    format!("the {what} body is malformed: {:?}{byte}", e.fault),
+                )
+                .at(path, e.line.or(body_line))
+                .with_suggestion(format!("re-encode the part as {what}")),
             );
         }
         filename_rules(part, out);
@@ -426,27 +534,50 @@ fn multipart_rules(part: &Part, line: Option<usize>, out: &mut Vec<Diagnostic>) 
     let Some(info) = &part.multipart else { return };
     match &info.boundary {
         None => out.push(
-            Diagnostic::new(Code::BoundaryMissing, format!("{} has no boundary parameter, so its parts cannot be found", part.content_type))
-                .at(path, line)
-                .with_suggestion("add a boundary parameter"),
+            Diagnostic::new(
+                Code::BoundaryMissing,
+                format!(
+                    "{} has no boundary parameter, so its parts cannot be found",
+                    part.content_type
+                ),
+            )
+            .at(path, line)
+            .with_suggestion("add a boundary parameter"),
         ),
         Some(b) if !info.delimiter_found => out.push(
-            Diagnostic::new(Code::BoundaryMissing, format!("the boundary {b:?} of {} never occurs as a delimiter line", part.content_type))
-                .at(path, line)
-                .with_suggestion("start each part with a line --boundary"),
+            Diagnostic::new(
+                Code::BoundaryMissing,
+                format!(
+                    "the boundary {b:?} of {} never occurs as a delimiter line",
+                    part.content_type
+                ),
+            )
+            .at(path, line)
+            .with_suggestion("start each part with a line --boundary"),
         ),
         Some(b) if !info.close_delimiter_found => out.push(
-            Diagnostic::new(Code::MultipartUnterminated, format!("{} never closes: no line --{b}--, so the last part may be cut", part.content_type))
-                .at(path, line)
-                .with_suggestion(format!("end the body with --{b}--")),
+            Diagnostic::new(
+                Code::MultipartUnterminated,
+                format!(
+                    "{} never closes: no line --{b}--, so the last part may be cut",
+                    part.content_type
+                ),
+            )
+            .at(path, line)
+            .with_suggestion(format!("end the body with --{b}--")),
         ),
         Some(_) => {}
     }
 }
 
 /// Plain (not RFC 2231) `filename`/`name` forms.
-fn plain_forms<'a>(forms: &'a [ParamForm], name: &'a str) -> impl Iterator<Item = &'a ParamForm> + 'a {
-    forms.iter().filter(move |f| f.name == name && !f.extended && f.section.is_none())
+fn plain_forms<'a>(
+    forms: &'a [ParamForm],
+    name: &'a str,
+) -> impl Iterator<Item = &'a ParamForm> + 'a {
+    forms
+        .iter()
+        .filter(move |f| f.name == name && !f.extended && f.section.is_none())
 }
 
 fn filename_rules(part: &Part, out: &mut Vec<Diagnostic>) {
@@ -460,8 +591,13 @@ fn filename_rules(part: &Part, out: &mut Vec<Diagnostic>) {
         }
     }
     let is_name = |f: &&ParamForm| f.name == "filename" || f.name == "name";
-    let extended = forms.iter().filter(is_name).any(|f| f.extended || f.section.is_some());
-    let plain: Vec<&ParamForm> = plain_forms(&forms, "filename").chain(plain_forms(&forms, "name")).collect();
+    let extended = forms
+        .iter()
+        .filter(is_name)
+        .any(|f| f.extended || f.section.is_some());
+    let plain: Vec<&ParamForm> = plain_forms(&forms, "filename")
+        .chain(plain_forms(&forms, "name"))
+        .collect();
     let in_quotes = plain.iter().any(|f| f.has_encoded_word());
     // An encoded word in a parameter is not RFC 2047 (§5(3)); next to an
     // RFC 2231 form it is the compatibility copy Outlook reads.
@@ -475,7 +611,9 @@ fn filename_rules(part: &Part, out: &mut Vec<Diagnostic>) {
             .with_suggestion("add filename*=UTF-8''… (RFC 2231) and keep the encoded word as name= for Outlook"),
         );
     }
-    let Some(filename) = &part.filename else { return };
+    let Some(filename) = &part.filename else {
+        return;
+    };
     if filename.is_ascii() {
         return;
     }
@@ -492,7 +630,10 @@ fn filename_rules(part: &Part, out: &mut Vec<Diagnostic>) {
         // A warning either way (RFC 2183 §2.3 and RFC 2231 §4 want the
         // name encoded); raw bytes in a legacy charset are also an error
         // through raw-8bit-header, which names the charset.
-        let utf8 = plain.iter().filter(|f| f.has_8bit()).all(|f| std::str::from_utf8(&f.value).is_ok());
+        let utf8 = plain
+            .iter()
+            .filter(|f| f.has_8bit())
+            .all(|f| std::str::from_utf8(&f.value).is_ok());
         let d = Diagnostic::new(
             Code::FilenameUnencoded,
             if utf8 {
@@ -535,7 +676,10 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while let Some(&c) = b.get(i) {
         if c == b'%'
-            && let Some(v) = b.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok())
+            && let Some(v) = b
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
         {
             out.push(v);
             i += 3;
@@ -565,8 +709,16 @@ fn own_parts(root: &Part) -> Vec<(&Part, Option<&str>)> {
 
 fn cid_rules(parsed: &ParsedMessage, out: &mut Vec<Diagnostic>) {
     let parts = own_parts(&parsed.root);
-    let norm = |s: &str| s.trim().trim_start_matches('<').trim_end_matches('>').to_ascii_lowercase();
-    let ids: HashSet<String> = parts.iter().filter_map(|(p, _)| p.content_id.as_deref().map(norm)).collect();
+    let norm = |s: &str| {
+        s.trim()
+            .trim_start_matches('<')
+            .trim_end_matches('>')
+            .to_ascii_lowercase()
+    };
+    let ids: HashSet<String> = parts
+        .iter()
+        .filter_map(|(p, _)| p.content_id.as_deref().map(norm))
+        .collect();
     let mut referenced: HashSet<String> = HashSet::new();
     for (p, _) in &parts {
         if p.content_type != "text/html" || p.is_attachment() {
@@ -594,7 +746,10 @@ fn cid_rules(parsed: &ParsedMessage, out: &mut Vec<Diagnostic>) {
     }
     for (p, parent) in &parts {
         let Some(id) = &p.content_id else { continue };
-        if *parent == Some("multipart/related") && !p.content_type.starts_with("text/html") && !referenced.contains(&norm(id)) {
+        if *parent == Some("multipart/related")
+            && !p.content_type.starts_with("text/html")
+            && !referenced.contains(&norm(id))
+        {
             out.push(
                 Diagnostic::new(Code::CidUnused, format!("the part with Content-ID <{id}> is in multipart/related but nothing refers to it"))
                     .at(Some(&p.path), p.header_lines.map(|l| l.first))
@@ -606,7 +761,8 @@ fn cid_rules(parsed: &ParsedMessage, out: &mut Vec<Diagnostic>) {
 
 fn html_rule(parsed: &ParsedMessage, out: &mut Vec<Diagnostic>) {
     let parts = own_parts(&parsed.root);
-    let inline = |p: &Part, t: &str| p.content_type == t && p.children.is_empty() && !p.is_attachment();
+    let inline =
+        |p: &Part, t: &str| p.content_type == t && p.children.is_empty() && !p.is_attachment();
     let html = parts.iter().find(|(p, _)| inline(p, "text/html"));
     let text = parts.iter().any(|(p, _)| inline(p, "text/plain"));
     if let Some((p, _)) = html
@@ -638,11 +794,19 @@ pub fn main_text(parsed: &ParsedMessage) -> Option<MainText> {
     if let Some(p) = parsed.text_body()
         && let Some(text) = &p.text
     {
-        return Some(MainText { path: p.path.clone(), text: text.clone(), from_html: false });
+        return Some(MainText {
+            path: p.path.clone(),
+            text: text.clone(),
+            from_html: false,
+        });
     }
     let p = parsed.html_body()?;
     let html = p.text.as_deref()?;
-    Some(MainText { path: p.path.clone(), text: crate::html::to_text(html), from_html: true })
+    Some(MainText {
+        path: p.path.clone(),
+        text: crate::html::to_text(html),
+        from_html: true,
+    })
 }
 
 #[cfg(test)]
@@ -652,7 +816,11 @@ mod tests {
     const GOOD: &str = "From: a@example.com\r\nTo: b@example.com\r\nSubject: hi\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\nMessage-ID: <x@example.com>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nhello\r\n";
 
     fn codes(raw: &[u8]) -> Vec<(Code, Severity)> {
-        lint(raw).diagnostics.iter().map(|d| (d.code, d.severity)).collect()
+        lint(raw)
+            .diagnostics
+            .iter()
+            .map(|d| (d.code, d.severity))
+            .collect()
     }
 
     #[test]
@@ -695,17 +863,30 @@ mod tests {
         let at = raw.windows(9).position(|w| w == b"Subject: ").unwrap() + 9;
         raw.splice(at..at, gbk.iter().copied());
         let l = lint(&raw);
-        let d = l.diagnostics.iter().find(|d| d.code == Code::Raw8bitHeader).unwrap();
+        let d = l
+            .diagnostics
+            .iter()
+            .find(|d| d.code == Code::Raw8bitHeader)
+            .unwrap();
         assert_eq!(d.severity, Severity::Error);
         assert!(d.message.contains("GBK"), "{}", d.message);
-        assert_eq!(l.parsed.subject(), Some("关于明天下午开会的通知，请大家准时参加"));
+        assert_eq!(
+            l.parsed.subject(),
+            Some("关于明天下午开会的通知，请大家准时参加")
+        );
         let utf8 = GOOD.replace("Subject: hi", "Subject: 你好");
-        assert_eq!(codes(utf8.as_bytes()), [(Code::Raw8bitHeader, Severity::Warning)]);
+        assert_eq!(
+            codes(utf8.as_bytes()),
+            [(Code::Raw8bitHeader, Severity::Warning)]
+        );
     }
 
     #[test]
     fn repaired_subject_reads_as_the_original() {
-        let raw = GOOD.replace("Subject: hi", "Subject: =?utf-8?B?w6XCj8KRw6nCgMKBw6bCiMKQw6XCisKfw6/CvMKMw6jCr8K3w6bCn8Klw6bClMK2?=");
+        let raw = GOOD.replace(
+            "Subject: hi",
+            "Subject: =?utf-8?B?w6XCj8KRw6nCgMKBw6bCiMKQw6XCisKfw6/CvMKMw6jCr8K3w6bCn8Klw6bClMK2?=",
+        );
         let l = lint(raw.as_bytes());
         let h = l.parsed.header("subject").unwrap();
         let fixed = repaired_header_value(h);
@@ -716,7 +897,10 @@ mod tests {
     fn cid_references_are_checked_both_ways() {
         let msg = "From: a@example.com\r\nTo: b@example.com\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\nMessage-ID: <x@example.com>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=b\r\n\r\n--b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<img src=\"cid:logo@x\"><img src=\"cid:gone@x\">\r\n--b\r\nContent-Type: image/png\r\nContent-ID: <logo@x>\r\n\r\nPNG\r\n--b\r\nContent-Type: image/png\r\nContent-ID: <spare@x>\r\n\r\nPNG\r\n--b--\r\n";
         let got = codes(msg.as_bytes());
-        assert!(got.contains(&(Code::CidMissing, Severity::Error)), "{got:?}");
+        assert!(
+            got.contains(&(Code::CidMissing, Severity::Error)),
+            "{got:?}"
+        );
         assert!(got.contains(&(Code::CidUnused, Severity::Info)), "{got:?}");
         assert_eq!(got.iter().filter(|(c, _)| *c == Code::CidUnused).count(), 1);
     }
@@ -736,18 +920,35 @@ mod tests {
     #[test]
     fn file_name_forms() {
         let part = |cd: &str, ct: &str| {
-            format!("From: a@example.com\r\nTo: b@example.com\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\nMessage-ID: <x@example.com>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nhi\r\n--b\r\nContent-Type: application/pdf{ct}\r\nContent-Disposition: attachment{cd}\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0=\r\n--b--\r\n")
+            format!(
+                "From: a@example.com\r\nTo: b@example.com\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\nMessage-ID: <x@example.com>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nhi\r\n--b\r\nContent-Type: application/pdf{ct}\r\nContent-Disposition: attachment{cd}\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0=\r\n--b--\r\n"
+            )
         };
-        let pair = part("; filename*=UTF-8''%E6%8A%A5%E5%91%8A.pdf", "; name=\"=?UTF-8?B?5oql5ZGKLnBkZg==?=\"");
+        let pair = part(
+            "; filename*=UTF-8''%E6%8A%A5%E5%91%8A.pdf",
+            "; name=\"=?UTF-8?B?5oql5ZGKLnBkZg==?=\"",
+        );
         assert_eq!(codes(pair.as_bytes()), []);
         let only2231 = part("; filename*=UTF-8''%E6%8A%A5%E5%91%8A.pdf", "");
-        assert_eq!(codes(only2231.as_bytes()), [(Code::FilenameUnencoded, Severity::Warning)]);
+        assert_eq!(
+            codes(only2231.as_bytes()),
+            [(Code::FilenameUnencoded, Severity::Warning)]
+        );
         let only2047 = part("; filename=\"=?UTF-8?B?5oql5ZGKLnBkZg==?=\"", "");
-        assert_eq!(codes(only2047.as_bytes()), [(Code::EncodedWordInQuotes, Severity::Warning)]);
+        assert_eq!(
+            codes(only2047.as_bytes()),
+            [(Code::EncodedWordInQuotes, Severity::Warning)]
+        );
         let raw = part("; filename=\"报告.pdf\"", "");
         let got = codes(raw.as_bytes());
-        assert!(got.contains(&(Code::FilenameUnencoded, Severity::Warning)), "{got:?}");
-        assert!(got.contains(&(Code::Raw8bitHeader, Severity::Warning)), "{got:?}");
+        assert!(
+            got.contains(&(Code::FilenameUnencoded, Severity::Warning)),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&(Code::Raw8bitHeader, Severity::Warning)),
+            "{got:?}"
+        );
         // The same name in raw GBK: garbage for most readers, an error.
         let gbk = part("; filename=\"NAME\"", "");
         let (name, _, _) = encoding_rs::GBK.encode("报告.pdf");
@@ -756,17 +957,29 @@ mod tests {
         bytes.extend_from_slice(&name);
         bytes.extend_from_slice(&gbk.as_bytes()[i + 4..]);
         let got = codes(&bytes);
-        assert!(got.contains(&(Code::FilenameUnencoded, Severity::Warning)), "{got:?}");
-        assert!(got.contains(&(Code::Raw8bitHeader, Severity::Error)), "{got:?}");
+        assert!(
+            got.contains(&(Code::FilenameUnencoded, Severity::Warning)),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&(Code::Raw8bitHeader, Severity::Error)),
+            "{got:?}"
+        );
     }
 
     #[test]
     fn main_text_falls_back_to_html() {
-        let raw = GOOD.replace("text/plain; charset=utf-8\r\n\r\nhello", "text/html; charset=utf-8\r\n\r\n<p>hello &amp; bye</p>");
+        let raw = GOOD.replace(
+            "text/plain; charset=utf-8\r\n\r\nhello",
+            "text/html; charset=utf-8\r\n\r\n<p>hello &amp; bye</p>",
+        );
         let t = main_text(&lint(raw.as_bytes()).parsed).unwrap();
         assert!(t.from_html);
         assert_eq!(t.text, "hello & bye\n");
         let t = main_text(&lint(GOOD.as_bytes()).parsed).unwrap();
-        assert_eq!((t.text.as_str(), t.path.as_str(), t.from_html), ("hello\r\n", "1", false));
+        assert_eq!(
+            (t.text.as_str(), t.path.as_str(), t.from_html),
+            ("hello\r\n", "1", false)
+        );
     }
 }

@@ -121,9 +121,14 @@ fn clean(s: &str) -> String {
 fn mailbox(a: &AddressSpec) -> Result<Mailbox, ModelError> {
     let m = match a {
         AddressSpec::Text(s) => Mailbox::parse(s),
-        AddressSpec::Mailbox { name: Some(n), email } => Mailbox::new(n, email),
+        AddressSpec::Mailbox {
+            name: Some(n),
+            email,
+        } => Mailbox::new(n, email),
         AddressSpec::Mailbox { name: None, email } => Mailbox::address_only(email),
-        AddressSpec::Group { .. } => return Err(ModelError("a group where a mailbox is expected".into())),
+        AddressSpec::Group { .. } => {
+            return Err(ModelError("a group where a mailbox is expected".into()));
+        }
     };
     m.map_err(|e| ModelError(e.to_string()))
 }
@@ -137,17 +142,26 @@ fn exp_mailbox(m: &Mailbox, group: Option<&str>, utf8: bool) -> Result<ExpAddr, 
 }
 
 fn header_address(e: &EmailAddress, utf8: bool) -> Result<String, ModelError> {
-    e.to_header_string(utf8).map_err(|e| ModelError(e.to_string()))
+    e.to_header_string(utf8)
+        .map_err(|e| ModelError(e.to_string()))
 }
 
 fn addresses(list: &[AddressSpec], utf8: bool) -> Result<Vec<ExpAddr>, ModelError> {
     let mut out = Vec::new();
     // The builder writes groups after the mailboxes of a field.
-    let groups_last = list.iter().filter(|a| !matches!(a, AddressSpec::Group { .. })).chain(list.iter().filter(|a| matches!(a, AddressSpec::Group { .. })));
+    let groups_last = list
+        .iter()
+        .filter(|a| !matches!(a, AddressSpec::Group { .. }))
+        .chain(
+            list.iter()
+                .filter(|a| matches!(a, AddressSpec::Group { .. })),
+        );
     for a in groups_last {
         match a {
             AddressSpec::Group { group, members } => {
-                let name = mimesmith::normalize_display_name(group).map_err(|e| ModelError(e.to_owned()))?.unwrap_or_default();
+                let name = mimesmith::normalize_display_name(group)
+                    .map_err(|e| ModelError(e.to_owned()))?
+                    .unwrap_or_default();
                 for m in members {
                     out.push(exp_mailbox(&mailbox(m)?, Some(&name), utf8)?);
                 }
@@ -160,14 +174,23 @@ fn addresses(list: &[AddressSpec], utf8: bool) -> Result<Vec<ExpAddr>, ModelErro
 
 fn b64(s: &str) -> Result<Vec<u8>, ModelError> {
     use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD.decode(s.trim()).map_err(|e| ModelError(e.to_string()))
+    base64::engine::general_purpose::STANDARD
+        .decode(s.trim())
+        .map_err(|e| ModelError(e.to_string()))
 }
 
-fn content(text: Option<&String>, base64: Option<&String>, file: Option<&String>, base: &Path) -> Result<(bool, Vec<u8>), ModelError> {
+fn content(
+    text: Option<&String>,
+    base64: Option<&String>,
+    file: Option<&String>,
+    base: &Path,
+) -> Result<(bool, Vec<u8>), ModelError> {
     match (text, base64, file) {
         (Some(t), _, _) => Ok((true, t.clone().into_bytes())),
         (_, Some(b), _) => Ok((false, b64(b)?)),
-        (_, _, Some(f)) => std::fs::read(base.join(f)).map(|b| (false, b)).map_err(|e| ModelError(e.to_string())),
+        (_, _, Some(f)) => std::fs::read(base.join(f))
+            .map(|b| (false, b))
+            .map_err(|e| ModelError(e.to_string())),
         _ => Err(ModelError("no content".into())),
     }
 }
@@ -206,7 +229,10 @@ fn leaf_body(ct: &ContentType, is_text: bool, bytes: Vec<u8>) -> ExpBody {
 }
 
 fn filename_of(name: Option<&String>, file: Option<&String>) -> Option<String> {
-    let n = name.cloned().or_else(|| file.and_then(|f| Path::new(f).file_name()).map(|n| n.to_string_lossy().into_owned()))?;
+    let n = name.cloned().or_else(|| {
+        file.and_then(|f| Path::new(f).file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+    })?;
     mimesmith::clean_filename(&n)
 }
 
@@ -216,10 +242,15 @@ fn attachment(a: &AttachmentSpec, disposition: &str, base: &Path) -> Result<ExpN
     let ct = match &a.content_type {
         Some(c) => ContentType::parse(c).map_err(|e| ModelError(e.to_string()))?,
         None => {
-            let guessed = filename.as_deref().map_or_else(ContentType::octet_stream, ContentType::guess_from_filename);
+            let guessed = filename
+                .as_deref()
+                .map_or_else(ContentType::octet_stream, ContentType::guess_from_filename);
             // The builder turns a guessed text type into octets when the
             // content is not ASCII or UTF-8 text (or holds NUL).
-            if guessed.is_text() && !is_text && (std::str::from_utf8(&bytes).is_err() || bytes.contains(&0)) {
+            if guessed.is_text()
+                && !is_text
+                && (std::str::from_utf8(&bytes).is_err() || bytes.contains(&0))
+            {
                 ContentType::octet_stream()
             } else {
                 guessed
@@ -233,7 +264,11 @@ fn attachment(a: &AttachmentSpec, disposition: &str, base: &Path) -> Result<ExpN
     Ok(ExpNode::Leaf(ExpLeaf {
         content_type: ct.essence().to_owned(),
         filename,
-        content_id: a.cid.as_ref().and_then(|c| mimesmith::ContentId::new(c).ok()).map(|c| c.as_str().to_owned()),
+        content_id: a
+            .cid
+            .as_ref()
+            .and_then(|c| mimesmith::ContentId::new(c).ok())
+            .map(|c| c.as_str().to_owned()),
         disposition: Some(disposition.to_owned()),
         body,
     }))
@@ -253,7 +288,10 @@ fn multi(sub: &str, mut children: Vec<ExpNode>) -> Option<ExpNode> {
     match children.len() {
         0 => None,
         1 => children.pop(),
-        _ => Some(ExpNode::Multi { content_type: format!("multipart/{sub}"), children }),
+        _ => Some(ExpNode::Multi {
+            content_type: format!("multipart/{sub}"),
+            children,
+        }),
     }
 }
 
@@ -261,15 +299,25 @@ fn tree(node: &NodeSpec, base: &Path) -> Result<ExpNode, ModelError> {
     match node {
         NodeSpec::Multi(m) => Ok(ExpNode::Multi {
             content_type: format!("multipart/{}", m.multipart.to_ascii_lowercase()),
-            children: m.parts.iter().map(|p| tree(p, base)).collect::<Result<_, _>>()?,
+            children: m
+                .parts
+                .iter()
+                .map(|p| tree(p, base))
+                .collect::<Result<_, _>>()?,
         }),
         NodeSpec::Leaf(l) => {
             let ct = ContentType::parse(&l.content_type).map_err(|e| ModelError(e.to_string()))?;
-            let (is_text, bytes) = content(l.text.as_ref(), l.base64.as_ref(), l.file.as_ref(), base)?;
+            let (is_text, bytes) =
+                content(l.text.as_ref(), l.base64.as_ref(), l.file.as_ref(), base)?;
             Ok(ExpNode::Leaf(ExpLeaf {
                 content_type: ct.essence().to_owned(),
-                filename: filename_of(l.filename.as_ref(), l.file.as_ref()).or_else(|| ct.param("name").and_then(mimesmith::clean_filename)),
-                content_id: l.cid.as_ref().and_then(|c| mimesmith::ContentId::new(c).ok()).map(|c| c.as_str().to_owned()),
+                filename: filename_of(l.filename.as_ref(), l.file.as_ref())
+                    .or_else(|| ct.param("name").and_then(mimesmith::clean_filename)),
+                content_id: l
+                    .cid
+                    .as_ref()
+                    .and_then(|c| mimesmith::ContentId::new(c).ok())
+                    .map(|c| c.as_str().to_owned()),
                 disposition: l.disposition.as_ref().map(|d| d.to_ascii_lowercase()),
                 body: leaf_body(&ct, is_text, bytes),
             }))
@@ -312,16 +360,28 @@ pub fn expect(spec: &Spec, base: &Path) -> Result<Expected, ModelError> {
             multi("mixed", mixed).unwrap_or_else(|| text_leaf("text/plain", ""))
         }
     };
-    let mut allowed: Vec<String> = ["From", "Date", "Message-ID", "MIME-Version", "Content-Type", "Content-Transfer-Encoding"]
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect();
+    let mut allowed: Vec<String> = [
+        "From",
+        "Date",
+        "Message-ID",
+        "MIME-Version",
+        "Content-Type",
+        "Content-Transfer-Encoding",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
     for (present, name) in [
         (spec.sender.is_some(), "Sender"),
         (!spec.to.is_empty(), "To"),
         (!spec.cc.is_empty(), "Cc"),
         (!spec.reply_to.is_empty(), "Reply-To"),
-        (spec.subject.as_deref().is_some_and(|s| !clean(s).is_empty()), "Subject"),
+        (
+            spec.subject
+                .as_deref()
+                .is_some_and(|s| !clean(s).is_empty()),
+            "Subject",
+        ),
         (spec.in_reply_to.is_some(), "In-Reply-To"),
         (!spec.references.is_empty(), "References"),
     ] {
@@ -334,7 +394,8 @@ pub fn expect(spec: &Spec, base: &Path) -> Result<Expected, ModelError> {
     }
     // A lone inline part is the root: its Content-ID (given or generated)
     // is in the top-level header.
-    if matches!(&root, ExpNode::Leaf(l) if l.content_id.is_some() || l.disposition.as_deref() == Some("inline")) {
+    if matches!(&root, ExpNode::Leaf(l) if l.content_id.is_some() || l.disposition.as_deref() == Some("inline"))
+    {
         allowed.push("Content-ID".to_owned());
     }
     allowed.extend(spec.headers.iter().map(|(n, _)| n.clone()));
@@ -346,7 +407,11 @@ pub fn expect(spec: &Spec, base: &Path) -> Result<Expected, ModelError> {
         to: addresses(&spec.to, utf8)?,
         cc: addresses(&spec.cc, utf8)?,
         reply_to: addresses(&spec.reply_to, utf8)?,
-        headers: spec.headers.iter().map(|(n, v)| (n.clone(), clean(v))).collect(),
+        headers: spec
+            .headers
+            .iter()
+            .map(|(n, v)| (n.clone(), clean(v)))
+            .collect(),
         allowed_headers: allowed,
         root,
         smtputf8: utf8,
@@ -361,6 +426,9 @@ mod tests {
     #[test]
     fn crlf_octets_keeps_octets_that_are_not_utf8() {
         assert_eq!(crlf_octets(b"U\xea\xeb"), b"U\xea\xeb");
-        assert_eq!(crlf_octets(b"a\nb\rc\r\nd\xff\r"), b"a\r\nb\r\nc\r\nd\xff\r\n");
+        assert_eq!(
+            crlf_octets(b"a\nb\rc\r\nd\xff\r"),
+            b"a\r\nb\r\nc\r\nd\xff\r\n"
+        );
     }
 }

@@ -5,7 +5,10 @@
 //!   image, a 10 MiB attachment with a Chinese name;
 //! - small: Chinese subject and names, 1 KB of Chinese text.
 //!
-#![allow(missing_docs, reason = "criterion_group! generates an undocumented function")]
+#![allow(
+    missing_docs,
+    reason = "criterion_group! generates an undocumented function"
+)]
 //! Date and Message-ID are given to all three, so none of them pays for a
 //! clock or a random source. Run: `cargo bench -p mimesmith --bench build`.
 
@@ -41,7 +44,13 @@ fn inputs() -> Inputs {
     let text = sentence.repeat(40);
     let html = format!("<html><body><p>{text}</p><img src=\"cid:logo@example.cn\"></body></html>");
     let small_text = "您好，这是一封简短的中文测试邮件，内容大约一千字节。".repeat(13);
-    Inputs { text, html, image: noise(200 * 1024, 1), attachment: noise(10 * 1024 * 1024, 2), small_text }
+    Inputs {
+        text,
+        html,
+        image: noise(200 * 1024, 1),
+        attachment: noise(10 * 1024 * 1024, 2),
+        small_text,
+    }
 }
 
 mod ours {
@@ -57,10 +66,16 @@ mod ours {
             .text(i.text.as_str())
             .html(i.html.as_str())
             .inline(
-                SinglePart::inline(ContentType::parse("image/png").unwrap_or_else(|_| ContentType::octet_stream()), Body::Bytes(i.image.as_slice().into()))
-                    .content_id(ContentId::new("logo@example.cn").unwrap_or_else(|_| unreachable!())),
+                SinglePart::inline(
+                    ContentType::parse("image/png").unwrap_or_else(|_| ContentType::octet_stream()),
+                    Body::Bytes(i.image.as_slice().into()),
+                )
+                .content_id(ContentId::new("logo@example.cn").unwrap_or_else(|_| unreachable!())),
             )
-            .attachment(SinglePart::attachment("第三季度销售数据.bin", Body::Bytes(i.attachment.as_slice().into())))
+            .attachment(SinglePart::attachment(
+                "第三季度销售数据.bin",
+                Body::Bytes(i.attachment.as_slice().into()),
+            ))
             .build()
             .unwrap_or_else(|e| unreachable!("{e}"));
         msg.to_vec().unwrap_or_default()
@@ -93,7 +108,11 @@ mod mail_builder_ {
             .text_body(i.text.as_str())
             .html_body(i.html.as_str())
             .inline("image/png", "logo@example.cn", i.image.as_slice())
-            .attachment("application/octet-stream", "第三季度销售数据.bin", i.attachment.as_slice())
+            .attachment(
+                "application/octet-stream",
+                "第三季度销售数据.bin",
+                i.attachment.as_slice(),
+            )
             .write_to_vec()
             .unwrap_or_default()
     }
@@ -116,7 +135,10 @@ mod lettre_ {
     use lettre::message::{Attachment, Mailbox, Message, MultiPart};
 
     fn mailbox(name: &str, addr: &str) -> Mailbox {
-        Mailbox::new(Some(name.to_owned()), addr.parse().unwrap_or_else(|_| unreachable!()))
+        Mailbox::new(
+            Some(name.to_owned()),
+            addr.parse().unwrap_or_else(|_| unreachable!()),
+        )
     }
 
     pub fn large(i: &super::Inputs) -> Vec<u8> {
@@ -132,10 +154,19 @@ mod lettre_ {
                 MultiPart::mixed()
                     .multipart(
                         MultiPart::related()
-                            .multipart(MultiPart::alternative_plain_html(i.text.clone(), i.html.clone()))
-                            .singlepart(Attachment::new_inline("logo@example.cn".to_owned()).body(i.image.clone(), png)),
+                            .multipart(MultiPart::alternative_plain_html(
+                                i.text.clone(),
+                                i.html.clone(),
+                            ))
+                            .singlepart(
+                                Attachment::new_inline("logo@example.cn".to_owned())
+                                    .body(i.image.clone(), png),
+                            ),
                     )
-                    .singlepart(Attachment::new("第三季度销售数据.bin".to_owned()).body(i.attachment.clone(), bin)),
+                    .singlepart(
+                        Attachment::new("第三季度销售数据.bin".to_owned())
+                            .body(i.attachment.clone(), bin),
+                    ),
             )
             .map(|m| m.formatted())
             .unwrap_or_default()
@@ -165,19 +196,27 @@ fn bench(c: &mut Criterion) {
         ("lettre", lettre_::large, lettre_::small),
     ];
     for (name, large, small) in cases {
-        eprintln!("{name}: large message {} bytes, small message {} bytes", large(&i).len(), small(&i).len());
+        eprintln!(
+            "{name}: large message {} bytes, small message {} bytes",
+            large(&i).len(),
+            small(&i).len()
+        );
     }
     let mut g = c.benchmark_group("large");
     g.sample_size(30).measurement_time(Duration::from_secs(6));
     g.throughput(Throughput::Elements(1));
     for (name, large, _) in cases {
-        g.bench_function(BenchmarkId::from_parameter(name), |b| b.iter(|| black_box(large(black_box(&i)))));
+        g.bench_function(BenchmarkId::from_parameter(name), |b| {
+            b.iter(|| black_box(large(black_box(&i))))
+        });
     }
     g.finish();
     let mut g = c.benchmark_group("small");
     g.throughput(Throughput::Elements(1));
     for (name, _, small) in cases {
-        g.bench_function(BenchmarkId::from_parameter(name), |b| b.iter(|| black_box(small(black_box(&i)))));
+        g.bench_function(BenchmarkId::from_parameter(name), |b| {
+            b.iter(|| black_box(small(black_box(&i))))
+        });
     }
     g.finish();
 }

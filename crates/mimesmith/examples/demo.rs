@@ -12,9 +12,17 @@ fn main() -> Result<(), mimesmith::Error> {
         .date(DateTime::parse_rfc3339("2026-11-23T10:00:00+08:00")?)
         .text("您好，\n\n请查收第三季度报告。\n")
         .html("<p>您好，</p><p>请查收第三季度报告。</p><img src=\"cid:logo@example.cn\">")
-        .inline(SinglePart::inline(ContentType::parse("image/png")?, Body::Bytes(png.as_slice().into()))
-            .content_id(ContentId::new("logo@example.cn")?))
-        .attachment(SinglePart::attachment("第三季度销售数据与分析报告（华东区、华南区、西南区）最终版本.xlsx", Body::Bytes(vec![1u8, 2, 3, 250].into())))
+        .inline(
+            SinglePart::inline(
+                ContentType::parse("image/png")?,
+                Body::Bytes(png.as_slice().into()),
+            )
+            .content_id(ContentId::new("logo@example.cn")?),
+        )
+        .attachment(SinglePart::attachment(
+            "第三季度销售数据与分析报告（华东区、华南区、西南区）最终版本.xlsx",
+            Body::Bytes(vec![1u8, 2, 3, 250].into()),
+        ))
         .seed(42)
         .build()?;
     print!("{}", String::from_utf8_lossy(&msg.to_vec()?));

@@ -1,7 +1,10 @@
 //! mail-builder's small message N times, for callgrind comparisons.
 use std::hint::black_box;
 fn main() {
-    let n: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(2000);
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2000);
     let small_text = "您好，这是一封简短的中文测试邮件，内容大约一千字节。".repeat(13);
     for _ in 0..n {
         black_box(

@@ -5,7 +5,10 @@ use mimesmith::{DateTime, Message};
 use std::hint::black_box;
 
 fn main() -> Result<(), mimesmith::Error> {
-    let n: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(2000);
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2000);
     let small_text = "您好，这是一封简短的中文测试邮件，内容大约一千字节。".repeat(13);
     let date = DateTime::from_unix(1_795_399_200, 480)?;
     for _ in 0..n {

@@ -14,15 +14,39 @@ fn main() -> Result<(), mimesmith::Error> {
     eprintln!("mailbox: {:?}", t.elapsed() / n);
     let t = Instant::now();
     for _ in 0..n {
-        black_box(Message::builder().from(("张三", "zhang@example.cn")).to(("李四", "li@example.cn")).subject("季度报告：第三季度销售数据与分析").message_id("small@example.cn").date(date).text(small_text.as_str()));
+        black_box(
+            Message::builder()
+                .from(("张三", "zhang@example.cn"))
+                .to(("李四", "li@example.cn"))
+                .subject("季度报告：第三季度销售数据与分析")
+                .message_id("small@example.cn")
+                .date(date)
+                .text(small_text.as_str()),
+        );
     }
     eprintln!("builder calls: {:?}", t.elapsed() / n);
     let t = Instant::now();
     for _ in 0..n {
-        black_box(Message::builder().from(("张三", "zhang@example.cn")).to(("李四", "li@example.cn")).subject("季度报告：第三季度销售数据与分析").message_id("small@example.cn").date(date).text(small_text.as_str()).build()?);
+        black_box(
+            Message::builder()
+                .from(("张三", "zhang@example.cn"))
+                .to(("李四", "li@example.cn"))
+                .subject("季度报告：第三季度销售数据与分析")
+                .message_id("small@example.cn")
+                .date(date)
+                .text(small_text.as_str())
+                .build()?,
+        );
     }
     eprintln!("builder + build: {:?}", t.elapsed() / n);
-    let msg = Message::builder().from(("张三", "zhang@example.cn")).to(("李四", "li@example.cn")).subject("季度报告：第三季度销售数据与分析").message_id("small@example.cn").date(date).text(small_text.as_str()).build()?;
+    let msg = Message::builder()
+        .from(("张三", "zhang@example.cn"))
+        .to(("李四", "li@example.cn"))
+        .subject("季度报告：第三季度销售数据与分析")
+        .message_id("small@example.cn")
+        .date(date)
+        .text(small_text.as_str())
+        .build()?;
     let t = Instant::now();
     for _ in 0..n {
         black_box(msg.to_vec()?);

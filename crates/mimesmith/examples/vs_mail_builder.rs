@@ -41,7 +41,10 @@ fn interleave(rounds: usize, runs: &mut [&mut dyn FnMut() -> usize]) -> Vec<(f64
         .into_iter()
         .map(|mut t| {
             t.sort_by(f64::total_cmp);
-            (t.first().copied().unwrap_or(0.0), t.get(t.len() / 2).copied().unwrap_or(0.0))
+            (
+                t.first().copied().unwrap_or(0.0),
+                t.get(t.len() / 2).copied().unwrap_or(0.0),
+            )
         })
         .collect()
 }
@@ -68,8 +71,14 @@ fn main() -> Result<(), mimesmith::Error> {
             .date(date)
             .text(text.as_str())
             .html(html.as_str())
-            .inline(SinglePart::inline(png.clone(), Body::Bytes(image.as_slice().into())).content_id(cid.clone()))
-            .attachment(SinglePart::attachment("第三季度销售数据.bin", Body::Bytes(attachment.as_slice().into())))
+            .inline(
+                SinglePart::inline(png.clone(), Body::Bytes(image.as_slice().into()))
+                    .content_id(cid.clone()),
+            )
+            .attachment(SinglePart::attachment(
+                "第三季度销售数据.bin",
+                Body::Bytes(attachment.as_slice().into()),
+            ))
             .build()?
             .to_vec()
     };
@@ -83,7 +92,11 @@ fn main() -> Result<(), mimesmith::Error> {
             .text_body(text.as_str())
             .html_body(html.as_str())
             .inline("image/png", "logo@example.cn", image.as_slice())
-            .attachment("application/octet-stream", "第三季度销售数据.bin", attachment.as_slice())
+            .attachment(
+                "application/octet-stream",
+                "第三季度销售数据.bin",
+                attachment.as_slice(),
+            )
             .write_to_vec()
             .unwrap_or_default()
     };
@@ -122,12 +135,22 @@ fn main() -> Result<(), mimesmith::Error> {
     );
     let small = interleave(
         rounds_small,
-        &mut [&mut || ours_small().map_or(0, |v| black_box(v).len()), &mut || black_box(theirs_small()).len()],
+        &mut [
+            &mut || ours_small().map_or(0, |v| black_box(v).len()),
+            &mut || black_box(theirs_small()).len(),
+        ],
     );
     let row = |what: &str, (min, med): (f64, f64), (bmin, bmed): (f64, f64)| {
-        println!("{what:<34} min {min:>9.2} µs  median {med:>9.2} µs  ratio to mail-builder min {:.2} median {:.2}", min / bmin, med / bmed);
+        println!(
+            "{what:<34} min {min:>9.2} µs  median {med:>9.2} µs  ratio to mail-builder min {:.2} median {:.2}",
+            min / bmin,
+            med / bmed
+        );
     };
-    let (l, s) = (|i: usize| large.get(i).copied().unwrap_or((1.0, 1.0)), |i: usize| small.get(i).copied().unwrap_or((1.0, 1.0)));
+    let (l, s) = (
+        |i: usize| large.get(i).copied().unwrap_or((1.0, 1.0)),
+        |i: usize| small.get(i).copied().unwrap_or((1.0, 1.0)),
+    );
     println!("large message ({large_len} bytes), {rounds_large} rounds");
     row("  mimesmith", l(0), l(1));
     row("  mail-builder", l(1), l(1));

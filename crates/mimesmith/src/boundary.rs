@@ -53,14 +53,19 @@ impl Exposed<'_> {
 /// Streams `path` looking for `needle`, keeping only `needle.len() - 1`
 /// octets between reads so a match across two reads is found.
 fn file_contains(path: &Path, needle: &[u8]) -> Result<bool> {
-    let file_err = |source| Error::File { path: path.to_path_buf(), source };
+    let file_err = |source| Error::File {
+        path: path.to_path_buf(),
+        source,
+    };
     let mut file = File::open(path).map_err(file_err)?;
     let finder = memchr::memmem::Finder::new(needle);
     let keep = needle.len().saturating_sub(1);
     let mut buf = vec![0u8; 64 * 1024 + keep];
     let mut filled = 0;
     loop {
-        let n = file.read(buf.get_mut(filled..).unwrap_or_default()).map_err(file_err)?;
+        let n = file
+            .read(buf.get_mut(filled..).unwrap_or_default())
+            .map_err(file_err)?;
         if n == 0 {
             return Ok(false);
         }
@@ -113,7 +118,10 @@ mod tests {
         let b = candidate(&mut Rng::seeded(1));
         assert!(b.len() <= MAX_BOUNDARY);
         assert!(b.starts_with("=_"));
-        assert!(b.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'=' || c == b'_'));
+        assert!(
+            b.bytes()
+                .all(|c| c.is_ascii_alphanumeric() || c == b'=' || c == b'_')
+        );
     }
 
     #[test]

@@ -104,7 +104,9 @@ pub enum Error {
     /// A body read from a stream must be base64 or quoted-printable: an
     /// identity encoding could not be checked against the boundaries
     /// (RFC 2046 §5.1.1) before the stream is written.
-    #[error("the body of {part} comes from a reader, so it must be base64 or quoted-printable (forced {encoding})")]
+    #[error(
+        "the body of {part} comes from a reader, so it must be base64 or quoted-printable (forced {encoding})"
+    )]
     UncheckableStream {
         /// Which part.
         part: String,

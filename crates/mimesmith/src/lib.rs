@@ -64,17 +64,38 @@ struct ReadmeDoctests;
 mod size_report {
     #[test]
     fn print_sizes() {
-        eprintln!("MessageBuilder {}", std::mem::size_of::<crate::MessageBuilder<'_>>());
-        eprintln!("Fields {}", std::mem::size_of::<crate::message::Fields<'_>>());
-        eprintln!("Option<Part> {}", std::mem::size_of::<Option<crate::Part<'_>>>());
+        eprintln!(
+            "MessageBuilder {}",
+            std::mem::size_of::<crate::MessageBuilder<'_>>()
+        );
+        eprintln!(
+            "Fields {}",
+            std::mem::size_of::<crate::message::Fields<'_>>()
+        );
+        eprintln!(
+            "Option<Part> {}",
+            std::mem::size_of::<Option<crate::Part<'_>>>()
+        );
         eprintln!("Address {}", std::mem::size_of::<crate::Address>());
-        eprintln!("Mailboxes {}", std::mem::size_of::<crate::message::Mailboxes>());
-        eprintln!("FormatOptions {}", std::mem::size_of::<crate::FormatOptions>());
+        eprintln!(
+            "Mailboxes {}",
+            std::mem::size_of::<crate::message::Mailboxes>()
+        );
+        eprintln!(
+            "FormatOptions {}",
+            std::mem::size_of::<crate::FormatOptions>()
+        );
         eprintln!("Leaf {}", std::mem::size_of::<crate::message::Leaf<'_>>());
-        eprintln!("SinglePart {}", std::mem::size_of::<crate::SinglePart<'_>>());
+        eprintln!(
+            "SinglePart {}",
+            std::mem::size_of::<crate::SinglePart<'_>>()
+        );
         eprintln!("Part {}", std::mem::size_of::<crate::Part<'_>>());
         eprintln!("Message {}", std::mem::size_of::<crate::Message<'_>>());
-        eprintln!("Prepared {}", std::mem::size_of::<crate::message::Prepared<'_>>());
+        eprintln!(
+            "Prepared {}",
+            std::mem::size_of::<crate::message::Prepared<'_>>()
+        );
         eprintln!("Mailbox {}", std::mem::size_of::<crate::Mailbox>());
         eprintln!("Measure {}", std::mem::size_of::<crate::encode::Measure>());
         eprintln!("Error {}", std::mem::size_of::<crate::Error>());

@@ -19,8 +19,8 @@ use crate::header::message_id::{ContentId, MessageId};
 use crate::header::{HeaderName, sanitize_cow, sanitize_line_breaks};
 use crate::part::{Body, MultiPart, Part, SinglePart};
 use crate::random::LazyRng;
-use smallvec::SmallVec;
 use crate::write::FormatOptions;
+use smallvec::SmallVec;
 
 /// The deepest part tree written; deeper trees are refused (parsers stop
 /// earlier: mail-parser, for one, at about 50 levels).
@@ -305,7 +305,9 @@ impl<'a> MessageBuilder<'a> {
             }
         });
         if let Some(n) = self.keep(name) {
-            self.0.headers.push((n, sanitize_line_breaks(value).into_owned()));
+            self.0
+                .headers
+                .push((n, sanitize_line_breaks(value).into_owned()));
         }
         self
     }
@@ -329,7 +331,11 @@ impl<'a> MessageBuilder<'a> {
     /// Content-ID, one is generated.
     #[must_use]
     pub fn inline(mut self, part: SinglePart<'a>) -> Self {
-        let part = if part.disposition.is_none() { part.disposition(Disposition::Inline) } else { part };
+        let part = if part.disposition.is_none() {
+            part.disposition(Disposition::Inline)
+        } else {
+            part
+        };
         self.0.inline.push(part);
         self
     }
@@ -337,7 +343,11 @@ impl<'a> MessageBuilder<'a> {
     /// Adds an attachment (multipart/mixed, RFC 2046 §5.1.3).
     #[must_use]
     pub fn attachment(mut self, part: SinglePart<'a>) -> Self {
-        let part = if part.disposition.is_none() { part.disposition(Disposition::Attachment) } else { part };
+        let part = if part.disposition.is_none() {
+            part.disposition(Disposition::Attachment)
+        } else {
+            part
+        };
         self.0.attachments.push(part);
         self
     }
@@ -396,7 +406,12 @@ impl<'a> MessageBuilder<'a> {
         let needs_domain = self.0.message_id.is_none()
             || (self.0.body.is_none() && self.0.inline.iter().any(|p| p.content_id.is_none()));
         let domain = if needs_domain {
-            if smtputf8 { first_from.email().domain() } else { first_from.email().ascii_domain() }.to_owned()
+            if smtputf8 {
+                first_from.email().domain()
+            } else {
+                first_from.email().ascii_domain()
+            }
+            .to_owned()
         } else {
             String::new()
         };
@@ -444,7 +459,10 @@ impl<'a> MessageBuilder<'a> {
     /// False, doing nothing, for any other message.
     fn prepare_single_text(&mut self, opts: &FormatOptions) -> Result<bool> {
         let f = &mut *self.0;
-        if !f.inline.is_empty() || !f.attachments.is_empty() || (f.text.is_some() && f.html.is_some()) {
+        if !f.inline.is_empty()
+            || !f.attachments.is_empty()
+            || (f.text.is_some() && f.html.is_some())
+        {
             return Ok(false);
         }
         let (content_type, text) = match (f.text.take(), f.html.take()) {
@@ -462,7 +480,10 @@ impl<'a> MessageBuilder<'a> {
                 leaf.prepare(opts)?;
             }
             root @ Prepared::Multi(_) => {
-                *root = Prepared::Leaf(prepare_leaf(SinglePart::new(content_type, Body::Text(text)), opts)?);
+                *root = Prepared::Leaf(prepare_leaf(
+                    SinglePart::new(content_type, Body::Text(text)),
+                    opts,
+                )?);
             }
         }
         Ok(true)
@@ -559,7 +580,10 @@ pub(crate) struct Multi<'a> {
 
 /// A node of the prepared tree.
 #[derive(Debug)]
-#[allow(clippy::large_enum_variant, reason = "one node per part, built once; a Box would add an allocation per part")]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one node per part, built once; a Box would add an allocation per part"
+)]
 pub(crate) enum Prepared<'a> {
     Leaf(Leaf<'a>),
     Multi(Multi<'a>),
@@ -599,18 +623,32 @@ fn prepare<'a>(root: Part<'a>, opts: &FormatOptions) -> Result<Prepared<'a>> {
                         return Err(Error::EmptyMultipart { subtype: m.subtype });
                     }
                     if stack.len() + 1 >= MAX_DEPTH {
-                        return Err(Error::TooDeep { depth: stack.len() + 1, limit: MAX_DEPTH });
+                        return Err(Error::TooDeep {
+                            depth: stack.len() + 1,
+                            limit: MAX_DEPTH,
+                        });
                     }
-                    let MultiPart { subtype, params, parts } = m;
+                    let MultiPart {
+                        subtype,
+                        params,
+                        parts,
+                    } = m;
                     stack.push(Frame {
-                        multi: Multi { subtype, params, boundary: String::new(), children: Vec::new() },
+                        multi: Multi {
+                            subtype,
+                            params,
+                            boundary: String::new(),
+                            children: Vec::new(),
+                        },
                         pending: parts.into_iter(),
                     });
                 }
             }
         }
         let Some(top) = stack.last_mut() else {
-            return Err(Error::EmptyMultipart { subtype: String::new() });
+            return Err(Error::EmptyMultipart {
+                subtype: String::new(),
+            });
         };
         if let Some(p) = top.pending.next() {
             next = Some(p);
@@ -673,21 +711,58 @@ impl<'a> Leaf<'a> {
         let (data, kind, written_charset) = match body {
             Body::Text(text) => {
                 let bytes = charset.encode_cow(text, &|| part.describe())?;
-                let kind = if is_message { BodyKind::Message } else { BodyKind::Text };
-                (Data::Mem(bytes), kind, (is_text_type && !is_message).then_some(charset))
+                let kind = if is_message {
+                    BodyKind::Message
+                } else {
+                    BodyKind::Text
+                };
+                (
+                    Data::Mem(bytes),
+                    kind,
+                    (is_text_type && !is_message).then_some(charset),
+                )
             }
-            Body::Bytes(b) => (Data::Mem(b), if is_message { BodyKind::Message } else { BodyKind::Binary }, None),
-            Body::File(path) => (Data::File(path), if is_message { BodyKind::Message } else { BodyKind::Binary }, None),
+            Body::Bytes(b) => (
+                Data::Mem(b),
+                if is_message {
+                    BodyKind::Message
+                } else {
+                    BodyKind::Binary
+                },
+                None,
+            ),
+            Body::File(path) => (
+                Data::File(path),
+                if is_message {
+                    BodyKind::Message
+                } else {
+                    BodyKind::Binary
+                },
+                None,
+            ),
             Body::Reader(r) => {
                 part.body = Body::Reader(r);
-                (Data::Reader, if is_message { BodyKind::Message } else { BodyKind::Binary }, None)
+                (
+                    Data::Reader,
+                    if is_message {
+                        BodyKind::Message
+                    } else {
+                        BodyKind::Binary
+                    },
+                    None,
+                )
             }
         };
         // A text part given as bytes keeps the charset parameter the caller set.
-        let mut written_charset = written_charset.or(if is_text_type { part.charset } else { None });
+        let mut written_charset =
+            written_charset.or(if is_text_type { part.charset } else { None });
         // A text type guessed from a file name is checked against the content:
         // 8-bit text without a charset is read differently by every client.
-        if part.guessed_type && is_text_type && written_charset.is_none() && !matches!(data, Data::Reader) {
+        if part.guessed_type
+            && is_text_type
+            && written_charset.is_none()
+            && !matches!(data, Data::Reader)
+        {
             match text_content(&data)? {
                 TextContent::Ascii => {}
                 TextContent::Utf8 => written_charset = Some(Charset::UTF_8),
@@ -717,7 +792,12 @@ impl<'a> Leaf<'a> {
     /// or checks its encoding (out of line: a mostly-8-bit text never gets
     /// here).
     #[inline(never)]
-    fn measure(&mut self, data: Data<'a>, kind: BodyKind, written_charset: Option<Charset>) -> Result<()> {
+    fn measure(
+        &mut self,
+        data: Data<'a>,
+        kind: BodyKind,
+        written_charset: Option<Charset>,
+    ) -> Result<()> {
         let part = &mut self.part;
         // After `prepare`, which may have corrected a guessed text type.
         let is_message = part.content_type.is_message();
@@ -732,10 +812,12 @@ impl<'a> Leaf<'a> {
         };
         let encoding = match (measure.as_ref(), part.encoding) {
             (Some(m), Some(forced)) => {
-                encode::check_forced(m, kind, forced).map_err(|e| Error::EncodingCannotRepresent {
-                    encoding: forced,
-                    part: part.describe(),
-                    reason: e.to_string(),
+                encode::check_forced(m, kind, forced).map_err(|e| {
+                    Error::EncodingCannotRepresent {
+                        encoding: forced,
+                        part: part.describe(),
+                        reason: e.to_string(),
+                    }
                 })?;
                 forced
             }
@@ -752,7 +834,10 @@ impl<'a> Leaf<'a> {
                     let what = if m.nul() > 0 {
                         "it holds NUL octets".to_owned()
                     } else {
-                        format!("it has a line of {} octets, over the limit of 998", m.max_line())
+                        format!(
+                            "it has a line of {} octets, over the limit of 998",
+                            m.max_line()
+                        )
                     };
                     return Err(Error::EncodingCannotRepresent {
                         encoding: TransferEncoding::EightBit,
@@ -766,7 +851,15 @@ impl<'a> Leaf<'a> {
                 e => e,
             },
             (None, forced) => match (kind, forced) {
-                (BodyKind::Message, _) | (_, Some(TransferEncoding::SevenBit | TransferEncoding::EightBit | TransferEncoding::Binary)) => {
+                (BodyKind::Message, _)
+                | (
+                    _,
+                    Some(
+                        TransferEncoding::SevenBit
+                        | TransferEncoding::EightBit
+                        | TransferEncoding::Binary,
+                    ),
+                ) => {
                     return Err(Error::UncheckableStream {
                         part: part.describe(),
                         encoding: forced.unwrap_or(TransferEncoding::SevenBit),
@@ -778,14 +871,22 @@ impl<'a> Leaf<'a> {
         };
         let normalize = kind != BodyKind::Binary
             && !matches!(encoding, TransferEncoding::QuotedPrintable)
-            && measure.as_ref().is_none_or(|m| m.bare_lf() > 0 || m.bare_cr() > 0);
+            && measure
+                .as_ref()
+                .is_none_or(|m| m.bare_lf() > 0 || m.bare_cr() > 0);
         let encoded_len = measure.as_ref().map_or(0, |m| {
-            let len = if normalize { m.normalized_len() } else { total_len };
+            let len = if normalize {
+                m.normalized_len()
+            } else {
+                total_len
+            };
             match encoding {
                 TransferEncoding::Base64 => Base64Encoder::encoded_len(len),
-                TransferEncoding::QuotedPrintable => {
-                    m.qp_len_bound(if kind == BodyKind::Binary { QpMode::Binary } else { QpMode::Text })
-                }
+                TransferEncoding::QuotedPrintable => m.qp_len_bound(if kind == BodyKind::Binary {
+                    QpMode::Binary
+                } else {
+                    QpMode::Text
+                }),
                 _ => len,
             }
         });
@@ -831,7 +932,10 @@ fn quick_text_base64(b: &[u8]) -> Option<QuickBase64> {
     for block in b.chunks(BLOCK) {
         high += u64::from(block.iter().fold(0u8, |n, &c| n.wrapping_add(c >> 7)));
         if high >= enough {
-            return Some(QuickBase64 { line_breaks: breaks > 0, encoded_len: b64_max });
+            return Some(QuickBase64 {
+                line_breaks: breaks > 0,
+                encoded_len: b64_max,
+            });
         }
     }
     None
@@ -855,14 +959,23 @@ fn text_content(data: &Data<'_>) -> Result<TextContent> {
         }
     }
     match data {
-        Data::Mem(b) => Ok(classify(b.is_ascii(), std::str::from_utf8(b).is_ok(), b.contains(&0))),
+        Data::Mem(b) => Ok(classify(
+            b.is_ascii(),
+            std::str::from_utf8(b).is_ok(),
+            b.contains(&0),
+        )),
         Data::File(path) => {
-            let file_err = |source| Error::File { path: path.clone(), source };
+            let file_err = |source| Error::File {
+                path: path.clone(),
+                source,
+            };
             let mut file = File::open(path).map_err(file_err)?;
             let mut buf = vec![0u8; READ_CHUNK + 4];
             let (mut carry, mut ascii, mut nul) = (0usize, true, false);
             loop {
-                let n = file.read(buf.get_mut(carry..).unwrap_or_default()).map_err(file_err)?;
+                let n = file
+                    .read(buf.get_mut(carry..).unwrap_or_default())
+                    .map_err(file_err)?;
                 let end = carry + n;
                 let chunk = buf.get(..end).unwrap_or_default();
                 ascii &= chunk.is_ascii();
@@ -897,7 +1010,10 @@ fn measure_bytes(b: &[u8], kind: BodyKind) -> Measure {
 }
 
 fn measure_file(path: &std::path::Path, kind: BodyKind) -> Result<(Measure, u64)> {
-    let file_err = |source| Error::File { path: path.to_path_buf(), source };
+    let file_err = |source| Error::File {
+        path: path.to_path_buf(),
+        source,
+    };
     let mut file = File::open(path).map_err(file_err)?;
     let len = file.metadata().map_err(file_err)?.len();
     let mut m = Measure::new();
@@ -1024,10 +1140,23 @@ impl<'a> Message<'a> {
     pub fn envelope(&self) -> Envelope {
         let h = &self.0;
         let utf8 = h.options.smtputf8;
-        let addr = |m: &Mailbox| m.email().to_envelope_string(utf8).unwrap_or_else(|_| m.email().to_string());
-        let from = h.sender.as_ref().or(h.from.first()).map(addr).unwrap_or_default();
+        let addr = |m: &Mailbox| {
+            m.email()
+                .to_envelope_string(utf8)
+                .unwrap_or_else(|_| m.email().to_string())
+        };
+        let from = h
+            .sender
+            .as_ref()
+            .or(h.from.first())
+            .map(addr)
+            .unwrap_or_default();
         let mut to: Vec<String> = Vec::new();
-        for m in [&h.to[..], &h.cc, &h.bcc].into_iter().flatten().flat_map(Address::mailboxes) {
+        for m in [&h.to[..], &h.cc, &h.bcc]
+            .into_iter()
+            .flatten()
+            .flat_map(Address::mailboxes)
+        {
             let a = addr(m);
             if !to.contains(&a) {
                 to.push(a);
@@ -1127,7 +1256,11 @@ mod quick_tests {
                     let n = s.len() as u64;
                     let b64_max = Base64Encoder::encoded_len(n + breaks);
                     let got = quick_text_base64(&s);
-                    assert_eq!(got.is_some(), high > 0 && n + 2 * high > b64_max, "{len} {high_pct} {break_every}");
+                    assert_eq!(
+                        got.is_some(),
+                        high > 0 && n + 2 * high > b64_max,
+                        "{len} {high_pct} {break_every}"
+                    );
                     if let Some(q) = got {
                         assert_eq!((q.line_breaks, q.encoded_len), (breaks > 0, b64_max));
                     }
@@ -1138,10 +1271,19 @@ mod quick_tests {
 
     #[test]
     fn the_shortcut_agrees_with_the_full_choice() {
-        for text in ["您好，这是一封简短的中文测试邮件。".repeat(30), "Grüße\r\n".repeat(50), "ascii only\n".repeat(9), "中\n".repeat(100)] {
+        for text in [
+            "您好，这是一封简短的中文测试邮件。".repeat(30),
+            "Grüße\r\n".repeat(50),
+            "ascii only\n".repeat(9),
+            "中\n".repeat(100),
+        ] {
             let b = text.as_bytes();
             if quick_text_base64(b).is_some() {
-                assert_eq!(encode::choose(&Measure::of(b), BodyKind::Text), TransferEncoding::Base64, "{text:?}");
+                assert_eq!(
+                    encode::choose(&Measure::of(b), BodyKind::Text),
+                    TransferEncoding::Base64,
+                    "{text:?}"
+                );
             }
         }
     }
@@ -1152,13 +1294,29 @@ mod quick_tests {
     fn an_embedded_message_that_needs_binary_is_refused_unless_forced() {
         let long = format!("Subject: x\r\n\r\n{}\r\n", "y".repeat(1000));
         let build = |part: SinglePart<'static>| {
-            Message::builder().from("a@example.com").to("b@example.com").seed(1).body(part).build().and_then(|m| m.to_vec())
+            Message::builder()
+                .from("a@example.com")
+                .to("b@example.com")
+                .seed(1)
+                .body(part)
+                .build()
+                .and_then(|m| m.to_vec())
         };
-        for body in [long.clone().into_bytes(), b"Subject: x\r\n\r\na\0b\r\n".to_vec()] {
-            let err = build(SinglePart::message(body.clone())).err().map(|e| e.to_string()).unwrap_or_default();
+        for body in [
+            long.clone().into_bytes(),
+            b"Subject: x\r\n\r\na\0b\r\n".to_vec(),
+        ] {
+            let err = build(SinglePart::message(body.clone()))
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
             assert!(err.contains("only binary carries that"), "{err}");
-            let out = build(SinglePart::message(body).encoding(TransferEncoding::Binary)).unwrap_or_default();
-            assert!(out.windows(33).any(|w| w == b"Content-Transfer-Encoding: binary"));
+            let out = build(SinglePart::message(body).encoding(TransferEncoding::Binary))
+                .unwrap_or_default();
+            assert!(
+                out.windows(33)
+                    .any(|w| w == b"Content-Transfer-Encoding: binary")
+            );
         }
     }
 
@@ -1167,7 +1325,10 @@ mod quick_tests {
     /// that carries it (1,000-octet ids made 1,015-octet lines before).
     #[test]
     fn the_longest_identifiers_fit_on_a_line() {
-        let id = format!("{}@example.com", "a".repeat(crate::MAX_ID_LEN - "@example.com".len()));
+        let id = format!(
+            "{}@example.com",
+            "a".repeat(crate::MAX_ID_LEN - "@example.com".len())
+        );
         let cid = crate::ContentId::new(&id).unwrap_or_else(|e| panic!("{e}"));
         let out = Message::builder()
             .from("a@example.com")
@@ -1177,7 +1338,10 @@ mod quick_tests {
             .in_reply_to(&id)
             .references(&id)
             .references(&id)
-            .body(SinglePart::bytes(crate::ContentType::octet_stream(), b"x".to_vec()).content_id(cid))
+            .body(
+                SinglePart::bytes(crate::ContentType::octet_stream(), b"x".to_vec())
+                    .content_id(cid),
+            )
             .build()
             .and_then(|m| m.to_vec())
             .unwrap_or_else(|e| panic!("{e}"));
@@ -1185,7 +1349,15 @@ mod quick_tests {
         assert_eq!(text.matches(id.as_str()).count(), 5, "{text}");
         assert!(text.split("\r\n").all(|l| l.len() <= 998), "{text}");
         let longer = format!("a{id}");
-        let err = Message::builder().from("a@example.com").to("b@example.com").message_id(&longer).text("x").build();
-        assert!(matches!(err, Err(Error::InvalidMessageId { .. })), "{err:?}");
+        let err = Message::builder()
+            .from("a@example.com")
+            .to("b@example.com")
+            .message_id(&longer)
+            .text("x")
+            .build();
+        assert!(
+            matches!(err, Err(Error::InvalidMessageId { .. })),
+            "{err:?}"
+        );
     }
 }

@@ -158,9 +158,16 @@ impl<'a> SinglePart<'a> {
     #[must_use]
     pub fn attachment_from_path(path: impl AsRef<Path>) -> Self {
         let path = path.as_ref();
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let part = Self::attachment(&name, Body::File(path.to_path_buf()));
-        if name.is_empty() { part.without_filename() } else { part }
+        if name.is_empty() {
+            part.without_filename()
+        } else {
+            part
+        }
     }
 
     /// An inline part (RFC 2183 §2.1), typically an image referenced from
@@ -194,7 +201,10 @@ impl<'a> SinglePart<'a> {
         let charset = self.charset;
         let filename = self.filename.take();
         let error = self.error.take();
-        let mut next = Self::new(content_type, std::mem::replace(&mut self.body, Body::Bytes(Cow::Borrowed(&[]))));
+        let mut next = Self::new(
+            content_type,
+            std::mem::replace(&mut self.body, Body::Bytes(Cow::Borrowed(&[]))),
+        );
         next.charset = next.charset.or(charset);
         next.filename = next.filename.or(filename);
         next.error = next.error.or(error);
@@ -268,7 +278,8 @@ impl<'a> SinglePart<'a> {
                 reason: "the builder writes this field itself; use the matching method",
             });
         }
-        self.headers.push((name, sanitize_line_breaks(value).into_owned()));
+        self.headers
+            .push((name, sanitize_line_breaks(value).into_owned()));
         self
     }
 
@@ -323,11 +334,19 @@ impl<'a> MultiPart<'a> {
                 reason: "the subtype must be a token (RFC 2045 §5.1) of at most 127 characters (RFC 6838 §4.2)",
             });
         }
-        Ok(Self { subtype: subtype.to_ascii_lowercase(), params: Vec::new(), parts: Vec::new() })
+        Ok(Self {
+            subtype: subtype.to_ascii_lowercase(),
+            params: Vec::new(),
+            parts: Vec::new(),
+        })
     }
 
     fn known(subtype: &str) -> Self {
-        Self { subtype: subtype.to_owned(), params: Vec::new(), parts: Vec::new() }
+        Self {
+            subtype: subtype.to_owned(),
+            params: Vec::new(),
+            parts: Vec::new(),
+        }
     }
 
     /// `multipart/mixed` (RFC 2046 §5.1.3).
@@ -363,13 +382,19 @@ impl<'a> MultiPart<'a> {
     /// [`Error::InvalidContentType`] for a name that is not a token or is
     /// `boundary`.
     pub fn param(mut self, name: &str, value: &str) -> Result<Self> {
-        if !is_name(name) || name.eq_ignore_ascii_case("boundary") || name.contains(['*', '\'', '%']) {
+        if !is_name(name)
+            || name.eq_ignore_ascii_case("boundary")
+            || name.contains(['*', '\'', '%'])
+        {
             return Err(Error::InvalidContentType {
                 input: format!("multipart/{}; {name}", self.subtype),
                 reason: "a parameter name must be a token of at most 127 characters (RFC 2045 §5.1, RFC 6838 §4.3), and the boundary is generated",
             });
         }
-        self.params.push((name.to_ascii_lowercase(), sanitize_line_breaks(value).into_owned()));
+        self.params.push((
+            name.to_ascii_lowercase(),
+            sanitize_line_breaks(value).into_owned(),
+        ));
         Ok(self)
     }
 
@@ -388,7 +413,10 @@ impl<'a> MultiPart<'a> {
 
 /// A node of the MIME tree.
 #[derive(Debug)]
-#[allow(clippy::large_enum_variant, reason = "one node per part, built once; a Box would add an allocation per part")]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one node per part, built once; a Box would add an allocation per part"
+)]
 pub enum Part<'a> {
     /// A leaf.
     Single(SinglePart<'a>),

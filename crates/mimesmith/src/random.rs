@@ -82,7 +82,8 @@ impl LazyRng {
 
     pub(crate) fn get(&mut self) -> &mut Rng {
         let seed = self.seed;
-        self.rng.get_or_insert_with(|| seed.map_or_else(Rng::from_os, Rng::seeded))
+        self.rng
+            .get_or_insert_with(|| seed.map_or_else(Rng::from_os, Rng::seeded))
     }
 }
 

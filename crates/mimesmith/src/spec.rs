@@ -6,11 +6,11 @@
 
 use std::path::{Path, PathBuf};
 
-use base64::Engine as _;
 use crate::{
-    Body, Charset, ContentId, ContentType, DateTime, Disposition, FormatOptions, Group, Mailbox, Message,
-    MessageBuilder, MultiPart, Part, SinglePart, TransferEncoding,
+    Body, Charset, ContentId, ContentType, DateTime, Disposition, FormatOptions, Group, Mailbox,
+    Message, MessageBuilder, MultiPart, Part, SinglePart, TransferEncoding,
 };
+use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
 /// A spec error: the field, and what is wrong with it.
@@ -24,7 +24,10 @@ pub struct SpecError {
 }
 
 fn err(field: impl Into<String>, message: impl std::fmt::Display) -> SpecError {
-    SpecError { field: field.into(), message: message.to_string() }
+    SpecError {
+        field: field.into(),
+        message: message.to_string(),
+    }
 }
 
 /// `"Name <a@b>"` or `{"name": "…", "email": "a@b"}`, or a group
@@ -219,7 +222,8 @@ impl Spec {
             let inner = e.into_inner();
             // The path already ends with an unknown field's name.
             let field = if path == "." || path.is_empty() {
-                unknown_field(&inner.to_string()).unwrap_or_else(|| format!("line {} column {}", inner.line(), inner.column()))
+                unknown_field(&inner.to_string())
+                    .unwrap_or_else(|| format!("line {} column {}", inner.line(), inner.column()))
             } else {
                 path
             };
@@ -252,9 +256,17 @@ impl Spec {
             b = b.sender(mailbox(s, "sender")?);
         }
         if self.to.is_empty() && self.cc.is_empty() && self.bcc.is_empty() {
-            return Err(err("to", "at least one recipient (to, cc or bcc) is required"));
+            return Err(err(
+                "to",
+                "at least one recipient (to, cc or bcc) is required",
+            ));
         }
-        for (name, list) in [("to", &self.to), ("cc", &self.cc), ("bcc", &self.bcc), ("reply_to", &self.reply_to)] {
+        for (name, list) in [
+            ("to", &self.to),
+            ("cc", &self.cc),
+            ("bcc", &self.bcc),
+            ("reply_to", &self.reply_to),
+        ] {
             for (i, a) in list.iter().enumerate() {
                 let field = format!("{name}[{i}]");
                 let addr = address(a, &field)?;
@@ -272,10 +284,25 @@ impl Spec {
         if let Some(d) = &self.date {
             b = b.date(DateTime::parse_rfc3339(d).map_err(|e| err("date", e))?);
         }
-        b = check(b, self.message_id.as_deref(), "message_id", MessageBuilder::message_id)?;
-        b = check(b, self.in_reply_to.as_deref(), "in_reply_to", MessageBuilder::in_reply_to)?;
+        b = check(
+            b,
+            self.message_id.as_deref(),
+            "message_id",
+            MessageBuilder::message_id,
+        )?;
+        b = check(
+            b,
+            self.in_reply_to.as_deref(),
+            "in_reply_to",
+            MessageBuilder::in_reply_to,
+        )?;
         for (i, r) in self.references.iter().enumerate() {
-            b = check(b, Some(r), &format!("references[{i}]"), MessageBuilder::references)?;
+            b = check(
+                b,
+                Some(r),
+                &format!("references[{i}]"),
+                MessageBuilder::references,
+            )?;
         }
         for (i, (name, value)) in self.headers.iter().enumerate() {
             b = check_header(b, name, value, &format!("headers[{i}]"))?;
@@ -288,7 +315,10 @@ impl Spec {
                 (!self.attachments.is_empty(), "attachments"),
             ] {
                 if set {
-                    return Err(err(field, "cannot be combined with body (body replaces text, html, inline and attachments)"));
+                    return Err(err(
+                        field,
+                        "cannot be combined with body (body replaces text, html, inline and attachments)",
+                    ));
                 }
             }
             b = b.body(node(body, "body", base)?);
@@ -300,10 +330,20 @@ impl Spec {
                 b = b.html(h.clone());
             }
             for (i, a) in self.inline.iter().enumerate() {
-                b = b.inline(attachment(a, &format!("inline[{i}]"), base, Disposition::Inline)?);
+                b = b.inline(attachment(
+                    a,
+                    &format!("inline[{i}]"),
+                    base,
+                    Disposition::Inline,
+                )?);
             }
             for (i, a) in self.attachments.iter().enumerate() {
-                b = b.attachment(attachment(a, &format!("attachments[{i}]"), base, Disposition::Attachment)?);
+                b = b.attachment(attachment(
+                    a,
+                    &format!("attachments[{i}]"),
+                    base,
+                    Disposition::Attachment,
+                )?);
             }
         }
         b.build().map_err(|e| err(field_of(&e), e))
@@ -349,10 +389,18 @@ fn check<'a>(
     }
 }
 
-fn check_header<'a>(b: MessageBuilder<'a>, name: &str, value: &str, field: &str) -> Result<MessageBuilder<'a>, SpecError> {
+fn check_header<'a>(
+    b: MessageBuilder<'a>,
+    name: &str,
+    value: &str,
+    field: &str,
+) -> Result<MessageBuilder<'a>, SpecError> {
     let n = crate::HeaderName::new(name.to_owned()).map_err(|e| err(field, e))?;
     if n.is_reserved() {
-        return Err(err(field, format!("{name} is written by the builder; use the matching spec field")));
+        return Err(err(
+            field,
+            format!("{name} is written by the builder; use the matching spec field"),
+        ));
     }
     Ok(b.header(name, value))
 }
@@ -365,7 +413,9 @@ fn mailbox(a: &AddressSpec, field: &str) -> Result<Mailbox, SpecError> {
             None => Mailbox::address_only(email),
         }
         .map_err(|e| err(field, e)),
-        AddressSpec::Group { .. } => Err(err(field, "a group is not allowed here; give one mailbox")),
+        AddressSpec::Group { .. } => {
+            Err(err(field, "a group is not allowed here; give one mailbox"))
+        }
     }
 }
 
@@ -377,7 +427,9 @@ fn address(a: &AddressSpec, field: &str) -> Result<crate::Address, SpecError> {
                 .enumerate()
                 .map(|(i, m)| mailbox(m, &format!("{field}.members[{i}]")))
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok(Group::new(group, members).map_err(|e| err(field, e))?.into())
+            Ok(Group::new(group, members)
+                .map_err(|e| err(field, e))?
+                .into())
         }
         other => mailbox(other, field).map(Into::into),
     }
@@ -390,7 +442,14 @@ fn transfer_encoding(s: &str, field: &str) -> Result<TransferEncoding, SpecError
         "binary" => TransferEncoding::Binary,
         "quoted-printable" => TransferEncoding::QuotedPrintable,
         "base64" => TransferEncoding::Base64,
-        other => return Err(err(field, format!("unknown transfer encoding {other:?} (7bit, 8bit, binary, quoted-printable, base64)"))),
+        other => {
+            return Err(err(
+                field,
+                format!(
+                    "unknown transfer encoding {other:?} (7bit, 8bit, binary, quoted-printable, base64)"
+                ),
+            ));
+        }
     })
 }
 
@@ -413,29 +472,63 @@ fn content(
         (None, None, Some(f)) => {
             let path = resolve(base, f);
             if !path.is_file() {
-                return Err(err(format!("{field}.file"), format!("no such file: {}", path.display())));
+                return Err(err(
+                    format!("{field}.file"),
+                    format!("no such file: {}", path.display()),
+                ));
             }
             Ok(Body::File(path))
         }
-        _ => Err(err(field, "give exactly one of \"text\", \"base64\" or \"file\"")),
+        _ => Err(err(
+            field,
+            "give exactly one of \"text\", \"base64\" or \"file\"",
+        )),
     }
 }
 
 fn resolve(base: &Path, f: &str) -> PathBuf {
     let p = Path::new(f);
-    if p.is_absolute() { p.to_path_buf() } else { base.join(p) }
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        base.join(p)
+    }
 }
 
-fn attachment(a: &AttachmentSpec, field: &str, base: &Path, disposition: Disposition) -> Result<SinglePart<'static>, SpecError> {
-    let body = content(a.text.as_ref(), a.base64.as_ref(), a.file.as_ref(), field, base)?;
+fn attachment(
+    a: &AttachmentSpec,
+    field: &str,
+    base: &Path,
+    disposition: Disposition,
+) -> Result<SinglePart<'static>, SpecError> {
+    let body = content(
+        a.text.as_ref(),
+        a.base64.as_ref(),
+        a.file.as_ref(),
+        field,
+        base,
+    )?;
     let filename = a
         .filename
         .clone()
-        .or_else(|| a.file.as_ref().and_then(|f| Path::new(f).file_name()).map(|n| n.to_string_lossy().into_owned()))
+        .or_else(|| {
+            a.file
+                .as_ref()
+                .and_then(|f| Path::new(f).file_name())
+                .map(|n| n.to_string_lossy().into_owned())
+        })
         .and_then(|n| crate::clean_filename(&n));
     let (ct, guessed) = match &a.content_type {
-        Some(ct) => (ContentType::parse(ct).map_err(|e| err(format!("{field}.content_type"), e))?, false),
-        None => (filename.as_deref().map_or_else(ContentType::octet_stream, ContentType::guess_from_filename), true),
+        Some(ct) => (
+            ContentType::parse(ct).map_err(|e| err(format!("{field}.content_type"), e))?,
+            false,
+        ),
+        None => (
+            filename
+                .as_deref()
+                .map_or_else(ContentType::octet_stream, ContentType::guess_from_filename),
+            true,
+        ),
     };
     let mut part = SinglePart::new(ct, body).disposition(disposition);
     if guessed {
@@ -448,7 +541,10 @@ fn attachment(a: &AttachmentSpec, field: &str, base: &Path, disposition: Disposi
         part = part.content_id(ContentId::new(cid).map_err(|e| err(format!("{field}.cid"), e))?);
     }
     if let Some(te) = &a.transfer_encoding {
-        part = part.encoding(transfer_encoding(te, &format!("{field}.transfer_encoding"))?);
+        part = part.encoding(transfer_encoding(
+            te,
+            &format!("{field}.transfer_encoding"),
+        )?);
     }
     Ok(part)
 }
@@ -473,9 +569,13 @@ fn node(root: &NodeSpec, field: &str, base: &Path) -> Result<Part<'static>, Spec
                 }
             }
             Step::Close(m, f) => {
-                let mut multi = MultiPart::new(&m.multipart).map_err(|e| err(format!("{f}.multipart"), e))?;
+                let mut multi =
+                    MultiPart::new(&m.multipart).map_err(|e| err(format!("{f}.multipart"), e))?;
                 if m.parts.is_empty() {
-                    return Err(err(format!("{f}.parts"), "a multipart needs at least one part (RFC 2046 §5.1.1)"));
+                    return Err(err(
+                        format!("{f}.parts"),
+                        "a multipart needs at least one part (RFC 2046 §5.1.1)",
+                    ));
                 }
                 let children = done.split_off(done.len().saturating_sub(m.parts.len()));
                 for c in children {
@@ -489,26 +589,47 @@ fn node(root: &NodeSpec, field: &str, base: &Path) -> Result<Part<'static>, Spec
 }
 
 fn leaf(l: &LeafSpec, field: &str, base: &Path) -> Result<SinglePart<'static>, SpecError> {
-    let ct = ContentType::parse(&l.content_type).map_err(|e| err(format!("{field}.content_type"), e))?;
+    let ct =
+        ContentType::parse(&l.content_type).map_err(|e| err(format!("{field}.content_type"), e))?;
     if ct.is_multipart() {
-        return Err(err(format!("{field}.content_type"), "use {\"multipart\": …, \"parts\": […]} for a multipart"));
+        return Err(err(
+            format!("{field}.content_type"),
+            "use {\"multipart\": …, \"parts\": […]} for a multipart",
+        ));
     }
-    let body = content(l.text.as_ref(), l.base64.as_ref(), l.file.as_ref(), field, base)?;
+    let body = content(
+        l.text.as_ref(),
+        l.base64.as_ref(),
+        l.file.as_ref(),
+        field,
+        base,
+    )?;
     let mut part = SinglePart::new(ct, body);
     if let Some(cs) = &l.charset {
-        part = part.charset(Charset::from_label(cs).map_err(|e| err(format!("{field}.charset"), e))?);
+        part =
+            part.charset(Charset::from_label(cs).map_err(|e| err(format!("{field}.charset"), e))?);
     }
     if let Some(d) = &l.disposition {
         part = part.disposition(match d.to_ascii_lowercase().as_str() {
             "inline" => Disposition::Inline,
             "attachment" => Disposition::Attachment,
-            other => return Err(err(format!("{field}.disposition"), format!("{other:?} is not inline or attachment"))),
+            other => {
+                return Err(err(
+                    format!("{field}.disposition"),
+                    format!("{other:?} is not inline or attachment"),
+                ));
+            }
         });
     }
     let filename = l
         .filename
         .clone()
-        .or_else(|| l.file.as_ref().and_then(|f| Path::new(f).file_name()).map(|n| n.to_string_lossy().into_owned()))
+        .or_else(|| {
+            l.file
+                .as_ref()
+                .and_then(|f| Path::new(f).file_name())
+                .map(|n| n.to_string_lossy().into_owned())
+        })
         .and_then(|n| crate::clean_filename(&n));
     if let Some(n) = &filename {
         part = part.filename(n);
@@ -517,7 +638,10 @@ fn leaf(l: &LeafSpec, field: &str, base: &Path) -> Result<SinglePart<'static>, S
         part = part.content_id(ContentId::new(cid).map_err(|e| err(format!("{field}.cid"), e))?);
     }
     if let Some(te) = &l.transfer_encoding {
-        part = part.encoding(transfer_encoding(te, &format!("{field}.transfer_encoding"))?);
+        part = part.encoding(transfer_encoding(
+            te,
+            &format!("{field}.transfer_encoding"),
+        )?);
     }
     Ok(part)
 }
@@ -534,9 +658,13 @@ mod tests {
 
     #[test]
     fn minimal_spec_builds() {
-        let out = build(r#"{"from": "a@example.com", "to": ["b@example.com"], "seed": 1}"#).unwrap();
+        let out =
+            build(r#"{"from": "a@example.com", "to": ["b@example.com"], "seed": 1}"#).unwrap();
         let s = String::from_utf8(out).unwrap();
-        assert!(s.starts_with("From: a@example.com\r\nTo: b@example.com\r\n"), "{s}");
+        assert!(
+            s.starts_with("From: a@example.com\r\nTo: b@example.com\r\n"),
+            "{s}"
+        );
     }
 
     #[test]
@@ -544,16 +672,46 @@ mod tests {
         let cases = [
             (r#"{"to": ["b@example.com"]}"#, "from"),
             (r#"{"from": "a@example.com"}"#, "to"),
-            (r#"{"from": "a@example.com", "to": ["b@example.com"], "colour": 1}"#, "colour"),
-            (r#"{"from": "a@example.com", "to": ["ok@example.com", "bad"]}"#, "to[1]"),
-            (r#"{"from": "a@example.com", "to": ["b@example.com"], "date": "yesterday"}"#, "date"),
-            (r#"{"from": "a@example.com", "to": ["b@example.com"], "charset": "klingon"}"#, "charset"),
-            (r#"{"from": "a@example.com", "to": ["b@example.com"], "headers": [["Bad Name", "x"]]}"#, "headers[0]"),
-            (r#"{"from": "a@example.com", "to": ["b@example.com"], "attachments": [{"filename": "a", "base64": "!!"}]}"#, "attachments[0].base64"),
-            (r#"{"from": "a@example.com", "to": ["b@example.com"], "attachments": [{"file": "/nonexistent/x.pdf"}]}"#, "attachments[0].file"),
-            (r#"{"from": "a@example.com", "to": ["b@example.com"], "body": {"multipart": "mixed", "parts": []}}"#, "body.parts"),
-            (r#"{"from": "a@example.com", "to": ["b@example.com"], "text": "x", "body": {"content_type": "text/plain", "text": "y"}}"#, "text"),
-            (r#"{"from": "a@example.com", "to": ["b@example.com"], "charset": "gbk", "subject": "😀"}"#, "charset"),
+            (
+                r#"{"from": "a@example.com", "to": ["b@example.com"], "colour": 1}"#,
+                "colour",
+            ),
+            (
+                r#"{"from": "a@example.com", "to": ["ok@example.com", "bad"]}"#,
+                "to[1]",
+            ),
+            (
+                r#"{"from": "a@example.com", "to": ["b@example.com"], "date": "yesterday"}"#,
+                "date",
+            ),
+            (
+                r#"{"from": "a@example.com", "to": ["b@example.com"], "charset": "klingon"}"#,
+                "charset",
+            ),
+            (
+                r#"{"from": "a@example.com", "to": ["b@example.com"], "headers": [["Bad Name", "x"]]}"#,
+                "headers[0]",
+            ),
+            (
+                r#"{"from": "a@example.com", "to": ["b@example.com"], "attachments": [{"filename": "a", "base64": "!!"}]}"#,
+                "attachments[0].base64",
+            ),
+            (
+                r#"{"from": "a@example.com", "to": ["b@example.com"], "attachments": [{"file": "/nonexistent/x.pdf"}]}"#,
+                "attachments[0].file",
+            ),
+            (
+                r#"{"from": "a@example.com", "to": ["b@example.com"], "body": {"multipart": "mixed", "parts": []}}"#,
+                "body.parts",
+            ),
+            (
+                r#"{"from": "a@example.com", "to": ["b@example.com"], "text": "x", "body": {"content_type": "text/plain", "text": "y"}}"#,
+                "text",
+            ),
+            (
+                r#"{"from": "a@example.com", "to": ["b@example.com"], "charset": "gbk", "subject": "😀"}"#,
+                "charset",
+            ),
         ];
         for (json, field) in cases {
             let e = build(json).unwrap_err();

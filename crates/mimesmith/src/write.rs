@@ -19,8 +19,8 @@ use crate::encode::qp::{QpEncoder, QpMode};
 use crate::encode::{BodyKind, TransferEncoding};
 use crate::error::{Error, Result};
 use crate::header::HeaderStyle;
-use crate::header::date::RFC5322_LEN;
 use crate::header::address::{write_address_list, write_mailbox};
+use crate::header::date::RFC5322_LEN;
 use crate::header::encoded_word::write_unstructured;
 use crate::header::fold::{Folder, HARD_LINE_LIMIT};
 use crate::header::message_id::MessageId;
@@ -53,7 +53,12 @@ impl FormatOptions {
     /// identifiers.
     #[must_use]
     pub const fn new() -> Self {
-        Self { charset: Charset::UTF_8, smtputf8: false, rfc2047_params: true, seed: None }
+        Self {
+            charset: Charset::UTF_8,
+            smtputf8: false,
+            rfc2047_params: true,
+            seed: None,
+        }
     }
 
     /// The charset of encoded words and text bodies.
@@ -100,11 +105,17 @@ impl FormatOptions {
     }
 
     pub(crate) fn header_style(&self) -> HeaderStyle {
-        HeaderStyle { charset: self.charset, smtputf8: self.smtputf8 }
+        HeaderStyle {
+            charset: self.charset,
+            smtputf8: self.smtputf8,
+        }
     }
 
     pub(crate) fn param_style(&self) -> ParamStyle {
-        ParamStyle { header: self.header_style(), rfc2047_compat: self.rfc2047_params && !self.smtputf8 }
+        ParamStyle {
+            header: self.header_style(),
+            rfc2047_compat: self.rfc2047_params && !self.smtputf8,
+        }
     }
 }
 
@@ -135,7 +146,10 @@ impl Message<'_> {
     /// be read, [`Error::ReaderConsumed`] when a reader body was written
     /// before. On error, what was written is incomplete.
     pub fn write_to(&self, mut w: impl Write) -> Result<()> {
-        let mut out = Out { buf: Vec::with_capacity(FLUSH_AT + FLUSH_AT / 2), sink: Some(&mut w) };
+        let mut out = Out {
+            buf: Vec::with_capacity(FLUSH_AT + FLUSH_AT / 2),
+            sink: Some(&mut w),
+        };
         self.write(&mut out)?;
         if let Some(sink) = out.sink.as_mut() {
             sink.write_all(&out.buf)?;
@@ -149,7 +163,10 @@ impl Message<'_> {
     /// # Errors
     /// As [`Message::write_to`], but for a `Vec`, which cannot fail to write.
     pub fn to_vec(&self) -> Result<Vec<u8>> {
-        let mut out = Out { buf: Vec::with_capacity(self.estimated_len()), sink: None };
+        let mut out = Out {
+            buf: Vec::with_capacity(self.estimated_len()),
+            sink: None,
+        };
         self.write(&mut out)?;
         Ok(out.buf)
     }
@@ -218,7 +235,14 @@ impl Message<'_> {
                 if i > 0 {
                     f.glue(b",");
                 }
-                write_mailbox(&mut f, b" ", m, usize::from(i + 1 < h.from.len()), &style, &ctx("From"))?;
+                write_mailbox(
+                    &mut f,
+                    b" ",
+                    m,
+                    usize::from(i + 1 < h.from.len()),
+                    &style,
+                    &ctx("From"),
+                )?;
             }
             f.finish();
         }
@@ -312,7 +336,11 @@ fn write_ids(buf: &mut Vec<u8>, name: &str, ids: &[MessageId]) {
 
 /// Content-Type, Content-Transfer-Encoding, Content-Disposition,
 /// Content-ID, Content-Description and extra headers of one part.
-fn write_content_headers(node: &Prepared<'_>, opts: &FormatOptions, buf: &mut Vec<u8>) -> Result<()> {
+fn write_content_headers(
+    node: &Prepared<'_>,
+    opts: &FormatOptions,
+    buf: &mut Vec<u8>,
+) -> Result<()> {
     let style = opts.header_style();
     let ps = opts.param_style();
     match node {
@@ -323,9 +351,13 @@ fn write_content_headers(node: &Prepared<'_>, opts: &FormatOptions, buf: &mut Ve
                 out.extend_from_slice(m.subtype.as_bytes());
             });
             for (name, value) in &m.params {
-                write_param(&mut f, name, value, &ps, false, false, &|| format!("Content-Type {name}"))?;
+                write_param(&mut f, name, value, &ps, false, false, &|| {
+                    format!("Content-Type {name}")
+                })?;
             }
-            write_param(&mut f, "boundary", &m.boundary, &ps, true, true, &|| "boundary".to_owned())?;
+            write_param(&mut f, "boundary", &m.boundary, &ps, true, true, &|| {
+                "boundary".to_owned()
+            })?;
             f.finish();
         }
         Prepared::Leaf(leaf) => {
@@ -336,12 +368,22 @@ fn write_content_headers(node: &Prepared<'_>, opts: &FormatOptions, buf: &mut Ve
             let params = p.content_type.params();
             let has_name = p.filename.is_some();
             let any = leaf.charset.is_some() || !params.is_empty() || has_name;
-            f.push_with_trailing(b" ", essence.len(), usize::from(any), |out| out.extend_from_slice(essence));
+            f.push_with_trailing(b" ", essence.len(), usize::from(any), |out| {
+                out.extend_from_slice(essence)
+            });
             if let Some(cs) = leaf.charset {
                 write_charset_param(&mut f, cs.name(), params.is_empty() && !has_name);
             }
             for (i, (name, value)) in params.iter().enumerate() {
-                write_param(&mut f, name, value, &ps, false, i + 1 == params.len() && !has_name, &context)?;
+                write_param(
+                    &mut f,
+                    name,
+                    value,
+                    &ps,
+                    false,
+                    i + 1 == params.len() && !has_name,
+                    &context,
+                )?;
             }
             if let Some(name) = &p.filename {
                 write_param(&mut f, "name", name, &ps, true, true, &context)?;
@@ -351,7 +393,9 @@ fn write_content_headers(node: &Prepared<'_>, opts: &FormatOptions, buf: &mut Ve
             if let Some(d) = p.disposition {
                 let mut f = Folder::new(buf, "Content-Disposition");
                 let d = d.as_str();
-                f.push_with_trailing(b" ", d.len(), usize::from(p.filename.is_some()), |out| out.extend_from_slice(d.as_bytes()));
+                f.push_with_trailing(b" ", d.len(), usize::from(p.filename.is_some()), |out| {
+                    out.extend_from_slice(d.as_bytes())
+                });
                 if let Some(name) = &p.filename {
                     write_param(&mut f, "filename", name, &ps, true, true, &context)?;
                 }
@@ -390,7 +434,11 @@ fn write_ids_cid(buf: &mut Vec<u8>, id: &str) {
 enum StreamEncoder {
     Identity(Option<CrlfNormalizer>),
     Qp(QpEncoder),
-    Base64 { b64: Base64Encoder, crlf: Option<CrlfNormalizer>, tmp: Vec<u8> },
+    Base64 {
+        b64: Base64Encoder,
+        crlf: Option<CrlfNormalizer>,
+        tmp: Vec<u8>,
+    },
 }
 
 impl StreamEncoder {
@@ -398,9 +446,17 @@ impl StreamEncoder {
         let crlf = leaf.normalize.then(CrlfNormalizer::new);
         match leaf.encoding {
             TransferEncoding::QuotedPrintable => {
-                Self::Qp(QpEncoder::new(if leaf.kind == BodyKind::Binary { QpMode::Binary } else { QpMode::Text }))
+                Self::Qp(QpEncoder::new(if leaf.kind == BodyKind::Binary {
+                    QpMode::Binary
+                } else {
+                    QpMode::Text
+                }))
             }
-            TransferEncoding::Base64 => Self::Base64 { b64: Base64Encoder::new(), crlf, tmp: Vec::new() },
+            TransferEncoding::Base64 => Self::Base64 {
+                b64: Base64Encoder::new(),
+                crlf,
+                tmp: Vec::new(),
+            },
             _ => Self::Identity(crlf),
         }
     }
@@ -410,8 +466,14 @@ impl StreamEncoder {
             Self::Identity(None) => out.extend_from_slice(input),
             Self::Identity(Some(n)) => n.update(input, out),
             Self::Qp(q) => q.update(input, out),
-            Self::Base64 { b64, crlf: None, .. } => b64.update(input, out),
-            Self::Base64 { b64, crlf: Some(n), tmp } => {
+            Self::Base64 {
+                b64, crlf: None, ..
+            } => b64.update(input, out),
+            Self::Base64 {
+                b64,
+                crlf: Some(n),
+                tmp,
+            } => {
                 tmp.clear();
                 n.update(input, tmp);
                 b64.update(tmp, out);
@@ -446,7 +508,8 @@ fn write_leaf_body(leaf: &Leaf<'_>, out: &mut Out<'_>, chunk: &mut Vec<u8>) -> R
                     out.maybe_flush()?;
                 }
             } else {
-                out.buf.reserve(usize::try_from(leaf.encoded_len).unwrap_or(0));
+                out.buf
+                    .reserve(usize::try_from(leaf.encoded_len).unwrap_or(0));
                 if let StreamEncoder::Base64 { crlf: None, .. } = enc {
                     // The whole body is here: one call, nothing carried.
                     Base64Encoder::encode_all(bytes, &mut out.buf);
@@ -457,20 +520,30 @@ fn write_leaf_body(leaf: &Leaf<'_>, out: &mut Out<'_>, chunk: &mut Vec<u8>) -> R
             }
         }
         Data::File(path) => {
-            let file_err = |source| Error::File { path: path.clone(), source };
+            let file_err = |source| Error::File {
+                path: path.clone(),
+                source,
+            };
             let mut file = File::open(path).map_err(file_err)?;
             stream(&mut file, &mut enc, out, chunk).map_err(|e| match e {
-                StreamError::Read(source) => Error::File { path: path.clone(), source },
+                StreamError::Read(source) => Error::File {
+                    path: path.clone(),
+                    source,
+                },
                 StreamError::Write(e) => Error::Io(e),
             })?;
         }
         Data::Reader => {
             let Body::Reader(slot) = &leaf.part.body else {
-                return Err(Error::ReaderConsumed { part: leaf.part.describe() });
+                return Err(Error::ReaderConsumed {
+                    part: leaf.part.describe(),
+                });
             };
             let taken = slot.lock().ok().and_then(|mut g| g.take());
             let Some(mut reader) = taken else {
-                return Err(Error::ReaderConsumed { part: leaf.part.describe() });
+                return Err(Error::ReaderConsumed {
+                    part: leaf.part.describe(),
+                });
             };
             stream(&mut reader, &mut enc, out, chunk).map_err(|e| match e {
                 StreamError::Read(e) | StreamError::Write(e) => Error::Io(e),
@@ -487,7 +560,12 @@ enum StreamError {
     Write(io::Error),
 }
 
-fn stream(r: &mut dyn Read, enc: &mut StreamEncoder, out: &mut Out<'_>, chunk: &mut Vec<u8>) -> std::result::Result<(), StreamError> {
+fn stream(
+    r: &mut dyn Read,
+    enc: &mut StreamEncoder,
+    out: &mut Out<'_>,
+    chunk: &mut Vec<u8>,
+) -> std::result::Result<(), StreamError> {
     chunk.resize(READ_CHUNK, 0);
     loop {
         let n = match r.read(chunk) {
@@ -530,11 +608,16 @@ mod tests {
                     let (mut quick, mut general) = (Vec::new(), Vec::new());
                     for (out, fast) in [(&mut quick, true), (&mut general, false)] {
                         let mut f = Folder::new(out, "Content-Type");
-                        f.push_with_trailing(b" ", essence.len(), 1, |o| o.extend_from_slice(essence.as_bytes()));
+                        f.push_with_trailing(b" ", essence.len(), 1, |o| {
+                            o.extend_from_slice(essence.as_bytes())
+                        });
                         if fast {
                             write_charset_param(&mut f, charset, last);
                         } else {
-                            write_param(&mut f, "charset", charset, &ps, false, last, &|| "charset".to_owned()).unwrap();
+                            write_param(&mut f, "charset", charset, &ps, false, last, &|| {
+                                "charset".to_owned()
+                            })
+                            .unwrap();
                         }
                         f.finish();
                     }

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use anyhow::Context as _;
 
-use mimesmith::spec::Spec;
 use crate::{CliError, EXIT_OK};
+use mimesmith::spec::Spec;
 
 /// Builds the message described by `spec_path` and writes it.
 ///
@@ -17,26 +17,39 @@ use crate::{CliError, EXIT_OK};
 pub fn run(spec_path: &Path, output: Option<&Path>) -> Result<u8, CliError> {
     let (json, base) = if spec_path == Path::new("-") {
         let mut s = String::new();
-        io::stdin().read_to_string(&mut s).map_err(|e| CliError::Usage(format!("cannot read the spec from stdin: {e}")))?;
+        io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| CliError::Usage(format!("cannot read the spec from stdin: {e}")))?;
         (s, std::env::current_dir().unwrap_or_default())
     } else {
         let s = std::fs::read_to_string(spec_path)
             .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", spec_path.display())))?;
-        let base = spec_path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let base = spec_path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
         (s, base)
     };
     let spec = Spec::from_json(&json).map_err(|e| CliError::Usage(format!("bad spec: {e}")))?;
-    let message = spec.build(&base).map_err(|e| CliError::Usage(format!("bad spec: {e}")))?;
+    let message = spec
+        .build(&base)
+        .map_err(|e| CliError::Usage(format!("bad spec: {e}")))?;
     match output {
         Some(path) => {
-            let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+            let file =
+                File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
             let mut w = BufWriter::new(file);
-            message.write_to(&mut w).with_context(|| format!("cannot write {}", path.display()))?;
-            w.flush().with_context(|| format!("cannot write {}", path.display()))?;
+            message
+                .write_to(&mut w)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            w.flush()
+                .with_context(|| format!("cannot write {}", path.display()))?;
         }
         None => {
             let stdout = io::stdout();
-            message.write_to(stdout.lock()).context("cannot write to stdout")?;
+            message
+                .write_to(stdout.lock())
+                .context("cannot write to stdout")?;
         }
     }
     Ok(EXIT_OK)

@@ -20,7 +20,8 @@ const MAX_NAME: usize = 200;
 /// Names Windows reserves for devices, with any extension (`CON.txt` too).
 const RESERVED: &[&str] = &[
     "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
-    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9", "conin$", "conout$",
+    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9", "conin$",
+    "conout$",
 ];
 
 /// A part to extract and the name it gets.
@@ -43,18 +44,37 @@ pub fn safe_name(name: &str) -> Option<String> {
     let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
     let mut s: String = base
         .chars()
-        .map(|c| if c.is_control() || matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*') { '_' } else { c })
+        .map(|c| {
+            if c.is_control() || matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*') {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect();
-    s = s.trim().trim_start_matches('.').trim_end_matches(['.', ' ']).to_owned();
+    s = s
+        .trim()
+        .trim_start_matches('.')
+        .trim_end_matches(['.', ' '])
+        .to_owned();
     if s.is_empty() {
         return None;
     }
-    let stem = s.split('.').next().unwrap_or_default().trim_end().to_ascii_lowercase();
+    let stem = s
+        .split('.')
+        .next()
+        .unwrap_or_default()
+        .trim_end()
+        .to_ascii_lowercase();
     if RESERVED.contains(&stem.as_str()) {
         s.insert(0, '_');
     }
     if s.len() > MAX_NAME {
-        let ext = s.rfind('.').map(|i| s.get(i..).unwrap_or_default().to_owned()).filter(|e| e.len() <= 16).unwrap_or_default();
+        let ext = s
+            .rfind('.')
+            .map(|i| s.get(i..).unwrap_or_default().to_owned())
+            .filter(|e| e.len() <= 16)
+            .unwrap_or_default();
         let mut cut = MAX_NAME - ext.len();
         while !s.is_char_boundary(cut) {
             cut -= 1;
@@ -71,7 +91,9 @@ fn fallback_name(part: &Part) -> String {
         "text/plain" => "txt",
         "text/html" => "html",
         "application/octet-stream" => "bin",
-        ct => mime_guess::get_mime_extensions_str(ct).and_then(|e| e.first().copied()).unwrap_or("bin"),
+        ct => mime_guess::get_mime_extensions_str(ct)
+            .and_then(|e| e.first().copied())
+            .unwrap_or("bin"),
     };
     format!("part-{}.{ext}", part.path.replace('.', "-"))
 }
@@ -82,7 +104,10 @@ fn unique(name: String, used: &HashSet<String>) -> String {
         return name;
     }
     let (stem, ext) = match name.rfind('.') {
-        Some(i) if i > 0 => (name.get(..i).unwrap_or_default(), name.get(i..).unwrap_or_default()),
+        Some(i) if i > 0 => (
+            name.get(..i).unwrap_or_default(),
+            name.get(i..).unwrap_or_default(),
+        ),
         _ => (name.as_str(), ""),
     };
     (2..)
@@ -97,7 +122,11 @@ fn unique(name: String, used: &HashSet<String>) -> String {
 /// and unique (case-insensitively, for case-insensitive file systems).
 #[must_use]
 pub fn plan(parsed: &ParsedMessage) -> Vec<Planned<'_>> {
-    let main: Vec<&str> = [parsed.text_body(), parsed.html_body()].into_iter().flatten().map(|p| p.path.as_str()).collect();
+    let main: Vec<&str> = [parsed.text_body(), parsed.html_body()]
+        .into_iter()
+        .flatten()
+        .map(|p| p.path.as_str())
+        .collect();
     let mut out = Vec::new();
     let mut used = HashSet::new();
     let mut stack = vec![&parsed.root];
@@ -110,11 +139,16 @@ pub fn plan(parsed: &ParsedMessage) -> Vec<Planned<'_>> {
             || part.filename.is_some()
             || part.content_id.is_some()
             || part.is_message()
-            || (part.disposition.as_deref() == Some("inline") && !part.content_type.starts_with("text/"));
+            || (part.disposition.as_deref() == Some("inline")
+                && !part.content_type.starts_with("text/"));
         if !wanted || main.contains(&part.path.as_str()) {
             continue;
         }
-        let name = part.filename.as_deref().and_then(safe_name).unwrap_or_else(|| fallback_name(part));
+        let name = part
+            .filename
+            .as_deref()
+            .and_then(safe_name)
+            .unwrap_or_else(|| fallback_name(part));
         let name = unique(name, &used);
         used.insert(name.to_lowercase());
         out.push(Planned { part, name });
@@ -131,17 +165,29 @@ pub fn run(file: &Path, dir: &Path, force: bool, json: bool) -> Result<u8, CliEr
     let raw = read_input(file)?;
     let parsed = parse(&raw);
     let planned = plan(&parsed);
-    fs::create_dir_all(dir).map_err(|e| CliError::Usage(format!("cannot create {}: {e}", dir.display())))?;
-    let targets: Vec<PathBuf> = planned.iter().map(|p| target(dir, &p.name)).collect::<Result<_, _>>()?;
+    fs::create_dir_all(dir)
+        .map_err(|e| CliError::Usage(format!("cannot create {}: {e}", dir.display())))?;
+    let targets: Vec<PathBuf> = planned
+        .iter()
+        .map(|p| target(dir, &p.name))
+        .collect::<Result<_, _>>()?;
     if !force {
-        let existing: Vec<String> = targets.iter().filter(|t| t.symlink_metadata().is_ok()).map(|t| t.display().to_string()).collect();
+        let existing: Vec<String> = targets
+            .iter()
+            .filter(|t| t.symlink_metadata().is_ok())
+            .map(|t| t.display().to_string())
+            .collect();
         if !existing.is_empty() {
-            return Err(CliError::Usage(format!("{} already exist(s); nothing written (use --force to overwrite)", existing.join(", "))));
+            return Err(CliError::Usage(format!(
+                "{} already exist(s); nothing written (use --force to overwrite)",
+                existing.join(", ")
+            )));
         }
     }
     let mut written = Vec::new();
     for (p, t) in planned.iter().zip(&targets) {
-        write_file(t, &p.part.body, force).with_context(|| format!("cannot write {}", t.display()))?;
+        write_file(t, &p.part.body, force)
+            .with_context(|| format!("cannot write {}", t.display()))?;
         written.push(json!({
             "path": p.part.path,
             "file": t.display().to_string(),
@@ -155,7 +201,13 @@ pub fn run(file: &Path, dir: &Path, force: bool, json: bool) -> Result<u8, CliEr
     } else {
         let mut out = String::new();
         for (p, t) in planned.iter().zip(&targets) {
-            out.push_str(&format!("{} {} -> {} ({} bytes)\n", p.part.path, p.part.content_type, printable(&t.display().to_string()), p.part.body.len()));
+            out.push_str(&format!(
+                "{} {} -> {} ({} bytes)\n",
+                p.part.path,
+                p.part.content_type,
+                printable(&t.display().to_string()),
+                p.part.body.len()
+            ));
         }
         if planned.is_empty() {
             out.push_str("no attachments or inline parts\n");
@@ -171,14 +223,20 @@ fn target(dir: &Path, name: &str) -> Result<PathBuf, CliError> {
     let mut components = rel.components();
     match (components.next(), components.next()) {
         (Some(Component::Normal(_)), None) => Ok(dir.join(rel)),
-        _ => Err(CliError::Usage(format!("refusing unsafe file name {name:?}"))),
+        _ => Err(CliError::Usage(format!(
+            "refusing unsafe file name {name:?}"
+        ))),
     }
 }
 
 /// Writes a new file; with `force`, replaces an existing file (a symlink is
 /// removed first, never followed).
 fn write_file(path: &Path, bytes: &[u8], force: bool) -> std::io::Result<()> {
-    if force && path.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()) {
+    if force
+        && path
+            .symlink_metadata()
+            .is_ok_and(|m| m.file_type().is_symlink())
+    {
         fs::remove_file(path)?;
     }
     let mut options = OpenOptions::new();

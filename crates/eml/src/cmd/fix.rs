@@ -17,7 +17,8 @@ use crate::{CliError, EXIT_OK};
 /// [`CliError::Usage`] when the file cannot be read or rebuilt.
 pub fn run(file: &Path, output: Option<&Path>, seed: Option<u64>) -> Result<u8, CliError> {
     let raw = read_input(file)?;
-    let fixed = fix_message(&raw, seed).map_err(|e| CliError::Usage(format!("{}: {e}", display_name(file))))?;
+    let fixed = fix_message(&raw, seed)
+        .map_err(|e| CliError::Usage(format!("{}: {e}", display_name(file))))?;
     for note in &fixed.notes {
         eprintln!("eml: fix: {}", super::printable(note));
     }
@@ -30,7 +31,8 @@ pub fn run(file: &Path, output: Option<&Path>, seed: Option<u64>) -> Result<u8, 
     let (before_e, before_w) = count(&raw);
     let (after_e, after_w) = count(&fixed.bytes);
     match output {
-        Some(path) => std::fs::write(path, &fixed.bytes).with_context(|| format!("cannot write {}", path.display()))?,
+        Some(path) => std::fs::write(path, &fixed.bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?,
         None => super::print_bytes(&fixed.bytes)?,
     }
     eprintln!(

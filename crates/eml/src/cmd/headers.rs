@@ -19,10 +19,14 @@ pub fn run(file: &Path, json: bool, part: Option<&str>, style: Style) -> Result<
     let parsed = parse(&raw);
     let headers = match part {
         None => &parsed.headers,
-        Some(path) => &parsed
-            .part(path)
-            .ok_or_else(|| CliError::Usage(format!("no part {path:?}; `eml tree` lists the parts")))?
-            .headers,
+        Some(path) => {
+            &parsed
+                .part(path)
+                .ok_or_else(|| {
+                    CliError::Usage(format!("no part {path:?}; `eml tree` lists the parts"))
+                })?
+                .headers
+        }
     };
     if json {
         let list: Vec<_> = headers
@@ -42,11 +46,18 @@ pub fn run(file: &Path, json: bool, part: Option<&str>, style: Style) -> Result<
     let mut out = String::new();
     for h in headers {
         let value = repaired_header_value(h);
-        out.push_str(&format!("{}: {}\n", style.bold(&printable(&h.name)), printable(&value)));
+        out.push_str(&format!(
+            "{}: {}\n",
+            style.bold(&printable(&h.name)),
+            printable(&value)
+        ));
         let raw_text = raw_string(&h.raw);
         let unfolded: String = raw_text.replace("\r\n", "").replace('\n', "");
         if unfolded.trim() != value {
-            out.push_str(&style.dim(&format!("  raw:{}", printable(&raw_text.replace("\r\n", "\n  ")))));
+            out.push_str(&style.dim(&format!(
+                "  raw:{}",
+                printable(&raw_text.replace("\r\n", "\n  "))
+            )));
             out.push('\n');
         }
     }

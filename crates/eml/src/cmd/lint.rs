@@ -16,9 +16,20 @@ use crate::{CliError, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE};
 /// [`CliError::Usage`] for an unknown code in `--allow`/`--deny`. An
 /// unreadable file is reported and makes the status 2, but the other files
 /// are still linted.
-pub fn run(files: &[PathBuf], json: bool, allow: &[String], deny: &[String], style: Style) -> Result<u8, CliError> {
+pub fn run(
+    files: &[PathBuf],
+    json: bool,
+    allow: &[String],
+    deny: &[String],
+    style: Style,
+) -> Result<u8, CliError> {
     let parse_codes = |list: &[String]| -> Result<Vec<Code>, CliError> {
-        list.iter().map(|s| s.parse::<Code>().map_err(|e| CliError::Usage(e.to_string()))).collect()
+        list.iter()
+            .map(|s| {
+                s.parse::<Code>()
+                    .map_err(|e| CliError::Usage(e.to_string()))
+            })
+            .collect()
     };
     let allow = parse_codes(allow)?;
     let deny = parse_codes(deny)?;
@@ -51,13 +62,20 @@ pub fn run(files: &[PathBuf], json: bool, allow: &[String], deny: &[String], sty
         let mut out = String::new();
         for d in &diagnostics {
             totals[severity_index(d.severity)] += 1;
-            out.push_str(&format!("{}: {}\n", style.bold(&printable(&name)), line(d, style)));
+            out.push_str(&format!(
+                "{}: {}\n",
+                style.bold(&printable(&name)),
+                line(d, style)
+            ));
         }
         print(&out)?;
     }
     if !json {
         let [e, w, i] = totals;
-        let summary = format!("{e} error(s), {w} warning(s), {i} note(s) in {} file(s)\n", files.len());
+        let summary = format!(
+            "{e} error(s), {w} warning(s), {i} note(s) in {} file(s)\n",
+            files.len()
+        );
         eprint!("{summary}");
     }
     Ok(status)
@@ -76,7 +94,13 @@ fn adjust(diagnostics: Vec<Diagnostic>, allow: &[Code], deny: &[Code]) -> Vec<Di
     diagnostics
         .into_iter()
         .filter(|d| !allow.contains(&d.code))
-        .map(|d| if deny.contains(&d.code) { d.with_severity(Severity::Error) } else { d })
+        .map(|d| {
+            if deny.contains(&d.code) {
+                d.with_severity(Severity::Error)
+            } else {
+                d
+            }
+        })
         .collect()
 }
 
@@ -84,7 +108,12 @@ fn line(d: &Diagnostic, style: Style) -> String {
     let head = style.severity(d.severity, &format!("{}[{}]", d.severity, d.code));
     let mut place = String::new();
     match (&d.part, d.line) {
-        (Some(p), Some(l)) => place = format!(" part {}, line {l}", if p.is_empty() { "(root)" } else { p }),
+        (Some(p), Some(l)) => {
+            place = format!(
+                " part {}, line {l}",
+                if p.is_empty() { "(root)" } else { p }
+            )
+        }
         (Some(p), None) => place = format!(" part {}", if p.is_empty() { "(root)" } else { p }),
         (None, Some(l)) => place = format!(" line {l}"),
         (None, None) => {}

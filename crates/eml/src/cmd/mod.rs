@@ -29,9 +29,19 @@ pub fn dispatch(cli: Cli) -> Result<u8, CliError> {
         Command::Compose { spec, output } => compose::run(&spec, output.as_deref()),
         Command::Tree { file, json } => tree::run(&file, json, style),
         Command::Headers { file, json, part } => headers::run(&file, json, part.as_deref(), style),
-        Command::Lint { files, json, allow, deny } => lint::run(&files, json, &allow, &deny, style),
+        Command::Lint {
+            files,
+            json,
+            allow,
+            deny,
+        } => lint::run(&files, json, &allow, &deny, style),
         Command::Show { file, part, json } => show::run(&file, part.as_deref(), json),
-        Command::Extract { file, dir, force, json } => extract::run(&file, &dir, force, json),
+        Command::Extract {
+            file,
+            dir,
+            force,
+            json,
+        } => extract::run(&file, &dir, force, json),
         Command::Fix { file, output, seed } => fix::run(&file, output.as_deref(), seed),
     }
 }
@@ -44,13 +54,18 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>, CliError> {
     let name = display_name(path);
     let mut bytes = Vec::new();
     let result = if path == Path::new("-") {
-        io::stdin().lock().take(MAX_INPUT + 1).read_to_end(&mut bytes)
+        io::stdin()
+            .lock()
+            .take(MAX_INPUT + 1)
+            .read_to_end(&mut bytes)
     } else {
         std::fs::File::open(path).and_then(|f| f.take(MAX_INPUT + 1).read_to_end(&mut bytes))
     };
     result.map_err(|e| CliError::Usage(format!("cannot read {name}: {e}")))?;
     if bytes.len() as u64 > MAX_INPUT {
-        return Err(CliError::Usage(format!("{name} is larger than {MAX_INPUT} bytes")));
+        return Err(CliError::Usage(format!(
+            "{name} is larger than {MAX_INPUT} bytes"
+        )));
     }
     Ok(bytes)
 }
@@ -58,7 +73,11 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>, CliError> {
 /// How a path is named in messages (`-` is stdin).
 #[must_use]
 pub fn display_name(path: &Path) -> String {
-    if path == Path::new("-") { "<stdin>".to_owned() } else { path.display().to_string() }
+    if path == Path::new("-") {
+        "<stdin>".to_owned()
+    } else {
+        path.display().to_string()
+    }
 }
 
 /// ANSI colour for human output: on when stdout is a terminal and `NO_COLOR`
@@ -74,7 +93,9 @@ impl Style {
     #[must_use]
     pub fn for_stdout() -> Self {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Self { color: !no_color && io::stdout().is_terminal() }
+        Self {
+            color: !no_color && io::stdout().is_terminal(),
+        }
     }
 
     /// No colour.
@@ -84,7 +105,11 @@ impl Style {
     }
 
     fn paint(self, code: &str, s: &str) -> String {
-        if self.color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_owned() }
+        if self.color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_owned()
+        }
     }
 
     /// Bold.
@@ -151,7 +176,8 @@ pub fn raw_string(bytes: &[u8]) -> String {
 /// When stdout cannot be written (a closed pipe is handled by the caller).
 pub fn print(text: &str) -> Result<(), CliError> {
     let mut out = io::stdout().lock();
-    out.write_all(text.as_bytes()).map_err(anyhow::Error::from)?;
+    out.write_all(text.as_bytes())
+        .map_err(anyhow::Error::from)?;
     out.flush().map_err(anyhow::Error::from)?;
     Ok(())
 }
@@ -172,7 +198,11 @@ pub fn print_bytes(bytes: &[u8]) -> Result<(), CliError> {
 /// # Errors
 /// When stdout cannot be written.
 pub fn print_json(value: &serde_json::Value, pretty: bool) -> Result<(), CliError> {
-    let s = if pretty { serde_json::to_string_pretty(value) } else { serde_json::to_string(value) }
-        .map_err(anyhow::Error::from)?;
+    let s = if pretty {
+        serde_json::to_string_pretty(value)
+    } else {
+        serde_json::to_string(value)
+    }
+    .map_err(anyhow::Error::from)?;
     print(&(s + "\n"))
 }

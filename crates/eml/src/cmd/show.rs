@@ -21,9 +21,9 @@ pub fn run(file: &Path, part: Option<&str>, json: bool) -> Result<u8, CliError> 
     let parsed = parse(&raw);
     let (path, text, from_html) = match part {
         Some(path) => {
-            let p = parsed
-                .part(path)
-                .ok_or_else(|| CliError::Usage(format!("no part {path:?}; `eml tree` lists the parts")))?;
+            let p = parsed.part(path).ok_or_else(|| {
+                CliError::Usage(format!("no part {path:?}; `eml tree` lists the parts"))
+            })?;
             let text = p.text.clone().ok_or_else(|| {
                 CliError::Usage(format!(
                     "part {path} is {}, not text; `eml extract` writes it to a file",
@@ -34,7 +34,10 @@ pub fn run(file: &Path, part: Option<&str>, json: bool) -> Result<u8, CliError> 
         }
         None => {
             let main = main_text(&parsed).ok_or_else(|| {
-                CliError::Usage("the message has no text/plain or text/html body; `eml tree` shows what it has".to_owned())
+                CliError::Usage(
+                    "the message has no text/plain or text/html body; `eml tree` shows what it has"
+                        .to_owned(),
+                )
             })?;
             (main.path, main.text, main.from_html)
         }

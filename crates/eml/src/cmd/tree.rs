@@ -17,7 +17,10 @@ use crate::{CliError, EXIT_OK, EXIT_USAGE};
 pub fn run(file: &Path, json: bool, style: Style) -> Result<u8, CliError> {
     let raw = read_input(file)?;
     let parsed = parse(&raw);
-    let unusable = parsed.diagnostics.iter().any(|d| d.code == mimesmith_verify::Code::NotAMessage);
+    let unusable = parsed
+        .diagnostics
+        .iter()
+        .any(|d| d.code == mimesmith_verify::Code::NotAMessage);
     if json {
         print_json(&node_json(&parsed.root), true)?;
     } else {
@@ -52,7 +55,10 @@ pub fn node_json(part: &Part) -> Value {
     if (part.is_multipart() || !part.children.is_empty())
         && let Some(obj) = v.as_object_mut()
     {
-        obj.insert("children".to_owned(), Value::Array(part.children.iter().map(node_json).collect()));
+        obj.insert(
+            "children".to_owned(),
+            Value::Array(part.children.iter().map(node_json).collect()),
+        );
     }
     v
 }
@@ -60,7 +66,10 @@ pub fn node_json(part: &Part) -> Value {
 /// Lower-case hex SHA-256.
 #[must_use]
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn human_size(n: usize) -> String {
@@ -76,15 +85,27 @@ fn human_size(n: usize) -> String {
 }
 
 fn node_text(part: &Part, prefix: &str, child_prefix: &str, out: &mut String, style: Style) {
-    let path = if part.path.is_empty() { "(root)" } else { part.path.as_str() };
-    let mut line = format!("{prefix}{} {}", style.accent(path), style.bold(&part.content_type));
+    let path = if part.path.is_empty() {
+        "(root)"
+    } else {
+        part.path.as_str()
+    };
+    let mut line = format!(
+        "{prefix}{} {}",
+        style.accent(path),
+        style.bold(&part.content_type)
+    );
     if let Some(c) = &part.charset {
         line.push_str(&format!("; charset={}", printable(c)));
     }
     if let Some(r) = &part.charset_report {
         line.push_str(&style.dim(&format!(" (read as {})", r.decoded_as)));
     }
-    if let Some(t) = part.transfer_encoding.as_deref().filter(|t| !t.is_empty() && !part.is_multipart()) {
+    if let Some(t) = part
+        .transfer_encoding
+        .as_deref()
+        .filter(|t| !t.is_empty() && !part.is_multipart())
+    {
         line.push_str(&format!("  {t}"));
     }
     if let Some(d) = &part.disposition {
@@ -104,7 +125,17 @@ fn node_text(part: &Part, prefix: &str, child_prefix: &str, out: &mut String, st
     let n = part.children.len();
     for (i, c) in part.children.iter().enumerate() {
         let last = i + 1 == n;
-        let (p, cp) = if last { ("└─ ", "   ") } else { ("├─ ", "│  ") };
-        node_text(c, &format!("{child_prefix}{p}"), &format!("{child_prefix}{cp}"), out, style);
+        let (p, cp) = if last {
+            ("└─ ", "   ")
+        } else {
+            ("├─ ", "│  ")
+        };
+        node_text(
+            c,
+            &format!("{child_prefix}{p}"),
+            &format!("{child_prefix}{cp}"),
+            out,
+            style,
+        );
     }
 }

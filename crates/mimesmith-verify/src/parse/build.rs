@@ -236,11 +236,17 @@ fn body_charset_hint(msg: &Message<'_>) -> Option<&'static Encoding> {
 /// field alone is often too short to tell (`某某网` in GBK is six octets that
 /// read as EUC-JP just as well); the sender wrote every field with the same
 /// software, so the whole block is the better evidence.
-fn header_block_hint(msg: &Message<'_>, bytes: &[u8], declared: Option<&'static Encoding>) -> Option<&'static Encoding> {
+fn header_block_hint(
+    msg: &Message<'_>,
+    bytes: &[u8],
+    declared: Option<&'static Encoding>,
+) -> Option<&'static Encoding> {
     let block = msg
         .parts
         .first()
-        .and_then(|root| bytes.get(root.offset_header as usize..(root.offset_body as usize).min(bytes.len())))
+        .and_then(|root| {
+            bytes.get(root.offset_header as usize..(root.offset_body as usize).min(bytes.len()))
+        })
         .unwrap_or_default();
     if block.is_ascii() || std::str::from_utf8(block).is_ok() {
         return declared;

@@ -265,7 +265,10 @@ pub fn decode_field(raw: &[u8], hint: Option<&'static Encoding>) -> DecodedField
     // layout, not content (RFC 5322 §2.2.3); whitespace inside an encoded
     // word is content (RFC 2047 §5(1)) and stays.
     if let Some(Piece::Text(first)) = pieces.first_mut() {
-        let n = first.iter().take_while(|b| matches!(b, b' ' | b'\t')).count();
+        let n = first
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t'))
+            .count();
         first.drain(..n);
     }
     if let Some(Piece::Text(last)) = pieces.last_mut() {

@@ -29,9 +29,15 @@ pub struct TextOptions {
 
 impl TextOptions {
     /// Everything, controls included.
-    pub const ALL: Self = Self { line_breaks: true, controls: true };
+    pub const ALL: Self = Self {
+        line_breaks: true,
+        controls: true,
+    };
     /// Everything but controls (what issue-level Python checks can compare).
-    pub const PRINTABLE: Self = Self { line_breaks: true, controls: false };
+    pub const PRINTABLE: Self = Self {
+        line_breaks: true,
+        controls: false,
+    };
 }
 
 /// An ASCII word of letters and digits.
@@ -80,7 +86,18 @@ pub fn arb_rtl() -> impl Strategy<Value = String> {
 pub fn arb_specials() -> impl Strategy<Value = String> {
     prop_oneof![
         "[\"(),.:;<>@\\[\\]\\\\]{1,4}",
-        select(vec!["=?", "?=", "=?UTF-8?B?5byg?=", "=?utf-8?q?x?=", "_", "=", "%", "'", "*"]).prop_map(str::to_owned),
+        select(vec![
+            "=?",
+            "?=",
+            "=?UTF-8?B?5byg?=",
+            "=?utf-8?q?x?=",
+            "_",
+            "=",
+            "%",
+            "'",
+            "*"
+        ])
+        .prop_map(str::to_owned),
     ]
 }
 
@@ -91,12 +108,19 @@ pub fn arb_ws() -> impl Strategy<Value = String> {
 
 /// An unbroken word of 200 characters, ASCII or CJK.
 pub fn arb_long_word() -> impl Strategy<Value = String> {
-    prop_oneof!["[a-z]{200}", "[\u{4E00}-\u{9FA5}]{200}", Just("x".repeat(1200))]
+    prop_oneof![
+        "[a-z]{200}",
+        "[\u{4E00}-\u{9FA5}]{200}",
+        Just("x".repeat(1200))
+    ]
 }
 
 /// A control character.
 pub fn arb_control() -> impl Strategy<Value = String> {
-    prop_oneof!["[\u{0}-\u{8}\u{B}\u{C}\u{E}-\u{1F}\u{7F}]", "[\u{80}-\u{9F}]"]
+    prop_oneof![
+        "[\u{0}-\u{8}\u{B}\u{C}\u{E}-\u{1F}\u{7F}]",
+        "[\u{80}-\u{9F}]"
+    ]
 }
 
 /// One fragment of text.
@@ -113,7 +137,12 @@ pub fn arb_fragment(opts: TextOptions) -> impl Strategy<Value = String> {
         (1, arb_long_word().boxed()),
     ];
     if opts.line_breaks {
-        choices.push((1, select(vec!["\r\n", "\n", "\r", "\r\n\r\n"]).prop_map(str::to_owned).boxed()));
+        choices.push((
+            1,
+            select(vec!["\r\n", "\n", "\r", "\r\n\r\n"])
+                .prop_map(str::to_owned)
+                .boxed(),
+        ));
     }
     if opts.controls {
         choices.push((1, arb_control().boxed()));
@@ -135,7 +164,10 @@ pub fn arb_subject(opts: TextOptions) -> impl Strategy<Value = String> {
 /// characters, which the builder refuses in names (a typed error, tested on
 /// its own).
 pub fn arb_display_name(opts: TextOptions) -> impl Strategy<Value = String> {
-    arb_text(TextOptions { controls: false, ..opts })
+    arb_text(TextOptions {
+        controls: false,
+        ..opts
+    })
 }
 
 /// A local part: a dot-atom or one that needs quoting.
@@ -182,7 +214,10 @@ pub fn arb_address(opts: TextOptions) -> impl Strategy<Value = AddressSpec> {
 
 /// A file name: any text, often with an extension.
 pub fn arb_filename(opts: TextOptions) -> impl Strategy<Value = String> {
-    (arb_text(opts), select(vec!["", ".pdf", ".xlsx", ".txt", ".png", ".tar.gz"]))
+    (
+        arb_text(opts),
+        select(vec!["", ".pdf", ".xlsx", ".txt", ".png", ".tar.gz"]),
+    )
         .prop_map(|(stem, ext)| stem + ext)
 }
 
@@ -202,7 +237,15 @@ fn b64(bytes: &[u8]) -> String {
 
 /// An attachment given as bytes.
 pub fn arb_attachment(opts: TextOptions) -> impl Strategy<Value = AttachmentSpec> {
-    (arb_filename(opts), arb_binary(), prop::option::of(select(vec!["application/octet-stream", "image/png", "application/pdf"])))
+    (
+        arb_filename(opts),
+        arb_binary(),
+        prop::option::of(select(vec![
+            "application/octet-stream",
+            "image/png",
+            "application/pdf",
+        ])),
+    )
         .prop_map(|(filename, bytes, ct)| AttachmentSpec {
             filename: Some(filename),
             content_type: ct.map(str::to_owned),
@@ -250,8 +293,23 @@ pub fn arb_embedded_message() -> impl Strategy<Value = Vec<u8>> {
 /// A body tree up to [`MAX_TREE_DEPTH`] levels with any multipart subtype.
 pub fn arb_tree(opts: TextOptions) -> impl Strategy<Value = NodeSpec> {
     arb_leaf(opts).prop_recursive(MAX_TREE_DEPTH, 24, 4, move |inner| {
-        (select(vec!["mixed", "alternative", "related", "digest", "parallel", "x-custom"]), prop::collection::vec(inner, 1..4))
-            .prop_map(|(sub, parts)| NodeSpec::Multi(MultiSpec { multipart: sub.to_owned(), parts }))
+        (
+            select(vec![
+                "mixed",
+                "alternative",
+                "related",
+                "digest",
+                "parallel",
+                "x-custom",
+            ]),
+            prop::collection::vec(inner, 1..4),
+        )
+            .prop_map(|(sub, parts)| {
+                NodeSpec::Multi(MultiSpec {
+                    multipart: sub.to_owned(),
+                    parts,
+                })
+            })
     })
 }
 
@@ -277,23 +335,28 @@ pub fn arb_spec(opts: TextOptions) -> impl Strategy<Value = Spec> {
         ).prop_map(|(text, html, inline, attachments)| (text, html, inline, attachments, None)),
         1 => arb_tree(opts).prop_map(|t| (None, None, Vec::new(), Vec::new(), Some(t))),
     ];
-    (headers, body).prop_map(|((from, to, cc, bcc, reply_to, subject, extra, seed), (text, html, inline, attachments, tree))| {
-        Spec {
-            from: Some(from),
-            to,
-            cc,
-            bcc,
-            reply_to,
-            subject,
-            date: Some(DATE.to_owned()),
-            headers: extra,
-            text,
-            html,
-            inline,
-            attachments,
-            body: tree,
-            seed: Some(seed),
-            ..Spec::default()
-        }
-    })
+    (headers, body).prop_map(
+        |(
+            (from, to, cc, bcc, reply_to, subject, extra, seed),
+            (text, html, inline, attachments, tree),
+        )| {
+            Spec {
+                from: Some(from),
+                to,
+                cc,
+                bcc,
+                reply_to,
+                subject,
+                date: Some(DATE.to_owned()),
+                headers: extra,
+                text,
+                html,
+                inline,
+                attachments,
+                body: tree,
+                seed: Some(seed),
+                ..Spec::default()
+            }
+        },
+    )
 }

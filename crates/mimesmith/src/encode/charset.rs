@@ -81,15 +81,24 @@ const TABLE: &[(&str, &Encoding)] = &[
 
 impl Charset {
     /// UTF-8 (RFC 3629), the default for headers and bodies.
-    pub const UTF_8: Self = Self { kind: Kind::Utf8, name: "UTF-8" };
+    pub const UTF_8: Self = Self {
+        kind: Kind::Utf8,
+        name: "UTF-8",
+    };
     /// US-ASCII.
-    pub const US_ASCII: Self = Self { kind: Kind::Ascii, name: "US-ASCII" };
+    pub const US_ASCII: Self = Self {
+        kind: Kind::Ascii,
+        name: "US-ASCII",
+    };
     /// GB18030: covers all of Unicode.
     pub const GB18030: Self = Self::encoder("GB18030", encoding_rs::GB18030);
     /// GBK (CP936).
     pub const GBK: Self = Self::encoder("GBK", encoding_rs::GBK);
     /// GB2312 (EUC-CN), checked strictly.
-    pub const GB2312: Self = Self { kind: Kind::Gb2312, name: "GB2312" };
+    pub const GB2312: Self = Self {
+        kind: Kind::Gb2312,
+        name: "GB2312",
+    };
     /// Big5.
     pub const BIG5: Self = Self::encoder("Big5", encoding_rs::BIG5);
     /// ISO-2022-JP (RFC 1468), stateful 7-bit.
@@ -100,7 +109,10 @@ impl Charset {
     pub const EUC_KR: Self = Self::encoder("EUC-KR", encoding_rs::EUC_KR);
 
     const fn encoder(name: &'static str, encoding: &'static Encoding) -> Self {
-        Self { kind: Kind::Encoder(encoding), name }
+        Self {
+            kind: Kind::Encoder(encoding),
+            name,
+        }
     }
 
     /// Looks a charset up by any of its usual labels (`utf8`, `gb2312`,
@@ -116,14 +128,19 @@ impl Charset {
             "utf-8" | "utf8" => return Ok(Self::UTF_8),
             "us-ascii" | "ascii" | "ansi_x3.4-1968" | "iso646-us" => return Ok(Self::US_ASCII),
             "iso-8859-1" | "iso8859-1" | "latin1" | "iso_8859-1" | "l1" => {
-                return Ok(Self { kind: Kind::Latin1, name: "ISO-8859-1" });
+                return Ok(Self {
+                    kind: Kind::Latin1,
+                    name: "ISO-8859-1",
+                });
             }
             "gb2312" | "euc-cn" | "x-gbk-2312" | "csgb2312" => return Ok(Self::GB2312),
             // Windows code page names that mail software writes but the
             // WHATWG label list lacks.
             "cp936" | "ms936" | "windows-936" => return Ok(Self::GBK),
             "cp950" | "ms950" | "windows-950" | "big5-hkscs" => return Ok(Self::BIG5),
-            "cp932" | "ms932" | "windows-31j" | "windows-932" | "sjis" | "x-sjis" => return Ok(Self::SHIFT_JIS),
+            "cp932" | "ms932" | "windows-31j" | "windows-932" | "sjis" | "x-sjis" => {
+                return Ok(Self::SHIFT_JIS);
+            }
             "cp949" | "ms949" | "windows-949" | "uhc" => return Ok(Self::EUC_KR),
             _ => {}
         }
@@ -202,7 +219,11 @@ impl Charset {
     /// # Errors
     /// As [`Charset::encode`].
     #[inline]
-    pub fn encode_cow<'t>(&self, text: Cow<'t, str>, context: &dyn Fn() -> String) -> Result<Cow<'t, [u8]>> {
+    pub fn encode_cow<'t>(
+        &self,
+        text: Cow<'t, str>,
+        context: &dyn Fn() -> String,
+    ) -> Result<Cow<'t, [u8]>> {
         if self.kind == Kind::Utf8 {
             // The text's own octets.
             return Ok(match text {
@@ -234,7 +255,10 @@ impl std::str::FromStr for Charset {
 }
 
 /// Encodes with encoding_rs, refusing (not replacing) unmappable characters.
-fn encode_strict(encoding: &'static Encoding, text: &str) -> std::result::Result<Cow<'static, [u8]>, char> {
+fn encode_strict(
+    encoding: &'static Encoding,
+    text: &str,
+) -> std::result::Result<Cow<'static, [u8]>, char> {
     let mut encoder = encoding.new_encoder();
     let capacity = encoder
         .max_buffer_length_from_utf8_without_replacement(text.len())
@@ -304,17 +328,31 @@ mod tests {
         // The writer puts `charset=<name>` without the checks of write_param.
         let mut names: Vec<&str> = TABLE.iter().map(|(n, _)| *n).collect();
         names.extend(["UTF-8", "US-ASCII", "ISO-8859-1", "GB2312"]);
-        for label in ["utf8", "ascii", "latin1", "gb2312", "cp936", "cp950", "sjis", "uhc"] {
+        for label in [
+            "utf8", "ascii", "latin1", "gb2312", "cp936", "cp950", "sjis", "uhc",
+        ] {
             names.push(Charset::from_label(label).unwrap().name());
         }
         for name in names {
-            assert!(crate::header::content_type::is_token(name) && !name.contains("=?") && name.len() < 40, "{name}");
+            assert!(
+                crate::header::content_type::is_token(name)
+                    && !name.contains("=?")
+                    && name.len() < 40,
+                "{name}"
+            );
         }
     }
 
     #[test]
     fn unknown_and_unwritable_charsets_are_errors() {
-        for label in ["klingon", "utf-16", "utf-16le", "replacement", "x-user-defined", ""] {
+        for label in [
+            "klingon",
+            "utf-16",
+            "utf-16le",
+            "replacement",
+            "x-user-defined",
+            "",
+        ] {
             assert!(
                 matches!(Charset::from_label(label), Err(Error::UnknownCharset(_))),
                 "{label}"
@@ -326,22 +364,37 @@ mod tests {
     fn unmappable_character_is_named_never_replaced() {
         let err = Charset::GBK.encode("报告 😀", &ctx).unwrap_err();
         match err {
-            Error::Unrepresentable { charset, ch, context } => {
+            Error::Unrepresentable {
+                charset,
+                ch,
+                context,
+            } => {
                 assert_eq!((charset, ch, context.as_str()), ("GBK", '😀', "Subject"));
             }
             other => panic!("unexpected {other:?}"),
         }
         assert!(Charset::SHIFT_JIS.encode("한국어", &ctx).is_err());
         assert!(Charset::US_ASCII.encode("café", &ctx).is_err());
-        assert!(Charset::from_label("iso-8859-1").unwrap().encode("€", &ctx).is_err());
+        assert!(
+            Charset::from_label("iso-8859-1")
+                .unwrap()
+                .encode("€", &ctx)
+                .is_err()
+        );
     }
 
     #[test]
     fn gb2312_refuses_gbk_only_characters() {
         // 镕 (U+9555) is in GBK but not in GB2312.
-        assert_eq!(Charset::GB2312.encode("中文", &ctx).unwrap().as_ref(), b"\xd6\xd0\xce\xc4");
+        assert_eq!(
+            Charset::GB2312.encode("中文", &ctx).unwrap().as_ref(),
+            b"\xd6\xd0\xce\xc4"
+        );
         let err = Charset::GB2312.encode("朱镕基", &ctx).unwrap_err();
-        assert!(matches!(err, Error::Unrepresentable { ch: '镕', .. }), "{err}");
+        assert!(
+            matches!(err, Error::Unrepresentable { ch: '镕', .. }),
+            "{err}"
+        );
         assert!(Charset::GBK.encode("朱镕基", &ctx).is_ok());
     }
 

@@ -255,7 +255,10 @@ mod tests {
     fn header_lines_spell_the_tokens() {
         use TransferEncoding::*;
         for e in [SevenBit, EightBit, Binary, QuotedPrintable, Base64] {
-            assert_eq!(e.header_line(), format!("Content-Transfer-Encoding: {}\r\n", e.as_str()).as_bytes());
+            assert_eq!(
+                e.header_line(),
+                format!("Content-Transfer-Encoding: {}\r\n", e.as_str()).as_bytes()
+            );
         }
     }
 

@@ -4,9 +4,9 @@
 
 use std::fmt;
 
+use super::HeaderStyle;
 use super::encoded_word::{PhraseForm, is_atext, write_phrase};
 use super::fold::Folder;
-use super::HeaderStyle;
 use crate::error::{Error, Result};
 
 /// A local part is at most 64 octets (RFC 5321 §4.5.3.1.1).
@@ -52,14 +52,21 @@ impl<'s> AddrParts<'s> {
     fn parse(addr: &'s str) -> Result<Self> {
         let input = addr;
         let addr = super::trim(addr);
-        let invalid = |reason: &str| Error::InvalidAddress { input: input.to_owned(), reason: reason.to_owned() };
+        let invalid = |reason: &str| Error::InvalidAddress {
+            input: input.to_owned(),
+            reason: reason.to_owned(),
+        };
         let (local, rest, ascii) = if let Some(quoted) = addr.strip_prefix('"') {
-            let (local, after) = unquote(quoted).ok_or_else(|| invalid("unterminated quoted local part"))?;
+            let (local, after) =
+                unquote(quoted).ok_or_else(|| invalid("unterminated quoted local part"))?;
             (std::borrow::Cow::Owned(local), after, None)
         } else {
             // The last `@` (a short scan from the end; `rfind` would call
             // the general `memrchr`).
-            let at = addr.bytes().rposition(|b| b == b'@').ok_or_else(|| invalid("no @ in the address"))?;
+            let at = addr
+                .bytes()
+                .rposition(|b| b == b'@')
+                .ok_or_else(|| invalid("no @ in the address"))?;
             let (local, after) = addr.split_at(at);
             let Some(ascii) = dot_atom(local) else {
                 return Err(invalid(
@@ -68,21 +75,42 @@ impl<'s> AddrParts<'s> {
             };
             (std::borrow::Cow::Borrowed(local), after, Some(ascii))
         };
-        let domain = rest.strip_prefix('@').ok_or_else(|| invalid("no @ after the local part"))?;
+        let domain = rest
+            .strip_prefix('@')
+            .ok_or_else(|| invalid("no @ after the local part"))?;
         // A dot-atom is never empty and holds no control character.
-        let ascii_domain = check_parts(&local, domain, ascii.is_some()).map_err(|reason| invalid(&reason))?;
+        let ascii_domain =
+            check_parts(&local, domain, ascii.is_some()).map_err(|reason| invalid(&reason))?;
         Ok(match ascii {
             // An unquoted local part: the input is `local@domain` as stored.
-            Some(local_ascii) => Self { local, domain, ascii_domain, whole: Some(addr), local_dot_atom: true, local_ascii },
+            Some(local_ascii) => Self {
+                local,
+                domain,
+                ascii_domain,
+                whole: Some(addr),
+                local_dot_atom: true,
+                local_ascii,
+            },
             None => Self::quoted(local, domain, ascii_domain),
         })
     }
 
     /// Parts whose local part is not known to be a dot-atom.
-    fn quoted(local: std::borrow::Cow<'s, str>, domain: &'s str, ascii_domain: Option<String>) -> Self {
+    fn quoted(
+        local: std::borrow::Cow<'s, str>,
+        domain: &'s str,
+        ascii_domain: Option<String>,
+    ) -> Self {
         let local_dot_atom = is_dot_atom(&local);
         let local_ascii = local.is_ascii();
-        Self { local, domain, ascii_domain, whole: None, local_dot_atom, local_ascii }
+        Self {
+            local,
+            domain,
+            ascii_domain,
+            whole: None,
+            local_dot_atom,
+            local_ascii,
+        }
     }
 
     /// Octets of `local@domain`.
@@ -117,7 +145,11 @@ impl<'s> AddrParts<'s> {
 /// The checks of [`EmailAddress::from_parts`]; the ASCII domain when it
 /// differs, or the reason. `dot_atom` says that `local` is already known to
 /// be a dot-atom (so neither empty nor holding a control character).
-fn check_parts(local: &str, domain: &str, dot_atom: bool) -> std::result::Result<Option<String>, String> {
+fn check_parts(
+    local: &str,
+    domain: &str,
+    dot_atom: bool,
+) -> std::result::Result<Option<String>, String> {
     if !dot_atom && local.is_empty() {
         return Err("the local part is empty".into());
     }
@@ -146,8 +178,11 @@ impl EmailAddress {
     /// # Errors
     /// [`Error::InvalidAddress`] saying what is wrong.
     pub fn from_parts(local: &str, domain: &str) -> Result<Self> {
-        let ascii_domain = check_parts(local, domain, false)
-            .map_err(|reason| Error::InvalidAddress { input: format!("{local}@{domain}"), reason })?;
+        let ascii_domain =
+            check_parts(local, domain, false).map_err(|reason| Error::InvalidAddress {
+                input: format!("{local}@{domain}"),
+                reason,
+            })?;
         Ok(AddrParts::quoted(local.into(), domain, ascii_domain).store(""))
     }
 
@@ -171,7 +206,9 @@ impl EmailAddress {
     /// The domain in ASCII (punycode for an internationalized name).
     #[must_use]
     pub fn ascii_domain(&self) -> &str {
-        self.ascii_domain.as_deref().unwrap_or_else(|| self.domain())
+        self.ascii_domain
+            .as_deref()
+            .unwrap_or_else(|| self.domain())
     }
 
     /// True when the local part is ASCII: the address can travel without
@@ -218,7 +255,13 @@ impl EmailAddress {
         } else {
             local.len() + 2 + local.bytes().filter(|b| matches!(b, b'"' | b'\\')).count()
         };
-        local_len + 1 + if utf8 { self.domain().len() } else { self.ascii_domain().len() }
+        local_len
+            + 1
+            + if utf8 {
+                self.domain().len()
+            } else {
+                self.ascii_domain().len()
+            }
     }
 
     /// Whether the address can be written: a UTF-8 local part needs `utf8`.
@@ -234,7 +277,8 @@ impl EmailAddress {
     fn needs_smtputf8(&self) -> Error {
         Error::InvalidAddress {
             input: self.addr_text().to_owned(),
-            reason: "a non-ASCII local part needs the SMTPUTF8 option (RFC 6531, RFC 6532)".to_owned(),
+            reason: "a non-ASCII local part needs the SMTPUTF8 option (RFC 6531, RFC 6532)"
+                .to_owned(),
         }
     }
 
@@ -259,7 +303,14 @@ impl EmailAddress {
             out.push(b'"');
         }
         out.push(b'@');
-        out.extend_from_slice(if utf8 { self.domain() } else { self.ascii_domain() }.as_bytes());
+        out.extend_from_slice(
+            if utf8 {
+                self.domain()
+            } else {
+                self.ascii_domain()
+            }
+            .as_bytes(),
+        );
     }
 }
 
@@ -302,7 +353,27 @@ const ATEXT_OCTET: [bool; 256] = {
     while c < 128 {
         let b = c as u8;
         t[c] = b.is_ascii_alphanumeric()
-            || matches!(b, b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'/' | b'=' | b'?' | b'^' | b'_' | b'`' | b'{' | b'|' | b'}' | b'~');
+            || matches!(
+                b,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'/'
+                    | b'='
+                    | b'?'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'{'
+                    | b'|'
+                    | b'}'
+                    | b'~'
+            );
         c += 1;
     }
     t
@@ -327,7 +398,9 @@ pub(crate) fn dot_atom(s: &str) -> Option<bool> {
             }
         } else if !ATEXT_OCTET[usize::from(c)] {
             // Only UTF-8 can still be atext (RFC 6532): check by characters.
-            let utf8 = c >= 0x80 && !s.contains("..") && s.chars().all(|ch| ch == '.' || is_atext(ch, true));
+            let utf8 = c >= 0x80
+                && !s.contains("..")
+                && s.chars().all(|ch| ch == '.' || is_atext(ch, true));
             return utf8.then_some(false);
         }
         prev = c;
@@ -360,10 +433,16 @@ fn ascii_domain(domain: &str) -> std::result::Result<Option<String>, String> {
     }
     if let Some(inner) = domain.strip_prefix('[') {
         // domain-literal: dtext is printable ASCII except [ ] \ (RFC 5322 §3.4.1).
-        let ok = inner
-            .strip_suffix(']')
-            .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_graphic() && !b"[]\\".contains(&b)));
-        return if ok { Ok(None) } else { Err("malformed domain literal".into()) };
+        let ok = inner.strip_suffix(']').is_some_and(|d| {
+            !d.is_empty()
+                && d.bytes()
+                    .all(|b| b.is_ascii_graphic() && !b"[]\\".contains(&b))
+        });
+        return if ok {
+            Ok(None)
+        } else {
+            Err("malformed domain literal".into())
+        };
     }
     if dot_atom(domain) == Some(true) {
         // An ASCII dot-atom, the usual case, in one pass.
@@ -451,8 +530,22 @@ impl Mailbox {
                 text.push_str(&name);
                 text.push_str(email.addr_text());
                 let at = name.len() + email.at - email.start;
-                let EmailAddress { ascii_domain, local_dot_atom, local_ascii, .. } = email;
-                Ok(Self { email: EmailAddress { text, start: name.len(), at, ascii_domain, local_dot_atom, local_ascii } })
+                let EmailAddress {
+                    ascii_domain,
+                    local_dot_atom,
+                    local_ascii,
+                    ..
+                } = email;
+                Ok(Self {
+                    email: EmailAddress {
+                        text,
+                        start: name.len(),
+                        at,
+                        ascii_domain,
+                        local_dot_atom,
+                        local_ascii,
+                    },
+                })
             }
             None => Ok(Self { email }),
         }
@@ -474,7 +567,9 @@ impl Mailbox {
             },
             None => None,
         };
-        Ok(Self { email: parts.store(name.as_deref().unwrap_or_default()) })
+        Ok(Self {
+            email: parts.store(name.as_deref().unwrap_or_default()),
+        })
     }
 
     /// Parses `Display Name <local@domain>`, `"Quoted, Name" <local@domain>`
@@ -485,7 +580,10 @@ impl Mailbox {
     /// angle brackets are unbalanced.
     pub fn parse(s: &str) -> Result<Self> {
         let t = super::trim(s);
-        let invalid = |reason: &str| Error::InvalidAddress { input: s.to_owned(), reason: reason.to_owned() };
+        let invalid = |reason: &str| Error::InvalidAddress {
+            input: s.to_owned(),
+            reason: reason.to_owned(),
+        };
         if let Some(body) = t.strip_suffix('>') {
             let open = body.rfind('<').ok_or_else(|| invalid("'>' without '<'"))?;
             let (name, addr) = body.split_at(open);
@@ -514,7 +612,11 @@ impl Mailbox {
     #[must_use]
     pub fn name(&self) -> Option<&str> {
         let e = &self.email;
-        if e.start == 0 { None } else { e.text.get(..e.start) }
+        if e.start == 0 {
+            None
+        } else {
+            e.text.get(..e.start)
+        }
     }
 
     /// The address.
@@ -526,7 +628,10 @@ impl Mailbox {
 
 impl fmt::Debug for Mailbox {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Mailbox").field("name", &self.name()).field("email", &self.email).finish()
+        f.debug_struct("Mailbox")
+            .field("name", &self.name())
+            .field("email", &self.email)
+            .finish()
     }
 }
 
@@ -597,8 +702,13 @@ impl Group {
     /// [`Error::InvalidAddress`] when the name is empty (after
     /// normalisation) or holds a control character.
     pub fn new(name: &str, members: Vec<Mailbox>) -> Result<Self> {
-        let invalid = |reason: &str| Error::InvalidAddress { input: format!("{name}:;"), reason: reason.to_owned() };
-        let name = normalize_display_name(name).map_err(invalid)?.ok_or_else(|| invalid("a group needs a name (RFC 5322 §3.4)"))?;
+        let invalid = |reason: &str| Error::InvalidAddress {
+            input: format!("{name}:;"),
+            reason: reason.to_owned(),
+        };
+        let name = normalize_display_name(name)
+            .map_err(invalid)?
+            .ok_or_else(|| invalid("a group needs a name (RFC 5322 §3.4)"))?;
         Ok(Self { name, members })
     }
 
@@ -659,7 +769,9 @@ pub fn normalize_display_name(name: &str) -> std::result::Result<Option<String>,
 }
 
 /// [`normalize_display_name`], borrowing a name that needs no change.
-fn normalize_name(name: &str) -> std::result::Result<Option<std::borrow::Cow<'_, str>>, &'static str> {
+fn normalize_name(
+    name: &str,
+) -> std::result::Result<Option<std::borrow::Cow<'_, str>>, &'static str> {
     // Most names have single inner spaces, no outer ones and no controls.
     if is_plain_name(name.as_bytes()) {
         return Ok(Some(std::borrow::Cow::Borrowed(name)));
@@ -742,7 +854,8 @@ const NAME_NEXT: [u8; 256] = {
 pub(crate) fn has_control(s: &str) -> bool {
     let b = s.as_bytes();
     b.iter().any(|&c| c < 0x20 || c == 0x7F)
-        || memchr::memchr_iter(0xC2, b).any(|i| b.get(i + 1).is_some_and(|&n| (0x80..=0x9F).contains(&n)))
+        || memchr::memchr_iter(0xC2, b)
+            .any(|i| b.get(i + 1).is_some_and(|&n| (0x80..=0x9F).contains(&n)))
 }
 
 /// Writes one mailbox, its first token preceded by `ws`.
@@ -792,7 +905,10 @@ pub(crate) fn write_address_list(
     // Groups go after the mailboxes of the field: mailparse (0.16) cannot
     // read any address that follows a group's `;`, and the order of
     // recipients carries no meaning (RFC 5322 §3.6.3).
-    let ordered = list.iter().filter(|a| matches!(a, Address::Mailbox(_))).chain(list.iter().filter(|a| matches!(a, Address::Group(_))));
+    let ordered = list
+        .iter()
+        .filter(|a| matches!(a, Address::Mailbox(_)))
+        .chain(list.iter().filter(|a| matches!(a, Address::Group(_))));
     for (i, address) in ordered.enumerate() {
         if i > 0 {
             f.glue(b",");
@@ -808,7 +924,12 @@ pub(crate) fn write_address_list(
                 // An encoded word must be followed by whitespace, not a special
                 // (RFC 2047 §5(3)); that whitespace may fold.
                 if form == PhraseForm::Encoded {
-                    f.push_with_trailing(b" ", 1, usize::from(g.members.is_empty()) * (1 + comma), |o| o.push(b':'));
+                    f.push_with_trailing(
+                        b" ",
+                        1,
+                        usize::from(g.members.is_empty()) * (1 + comma),
+                        |o| o.push(b':'),
+                    );
                 } else {
                     f.glue(b":");
                 }
@@ -832,7 +953,10 @@ mod tests {
     use crate::encode::charset::Charset;
 
     fn style(smtputf8: bool) -> HeaderStyle {
-        HeaderStyle { charset: Charset::UTF_8, smtputf8 }
+        HeaderStyle {
+            charset: Charset::UTF_8,
+            smtputf8,
+        }
     }
 
     fn field(list: &[Address], smtputf8: bool) -> Result<String> {
@@ -846,7 +970,10 @@ mod tests {
     #[test]
     fn parses_the_usual_forms() {
         let m = Mailbox::parse("张三 <zhang@example.cn>").unwrap();
-        assert_eq!((m.name(), m.email().to_string().as_str()), (Some("张三"), "zhang@example.cn"));
+        assert_eq!(
+            (m.name(), m.email().to_string().as_str()),
+            (Some("张三"), "zhang@example.cn")
+        );
         let m = Mailbox::parse("\"Smith, John\" <john@example.com>").unwrap();
         assert_eq!(m.name(), Some("Smith, John"));
         let m = Mailbox::parse("  bare@example.com ").unwrap();
@@ -881,16 +1008,25 @@ mod tests {
     fn idn_domains_are_written_as_punycode() {
         let a = EmailAddress::new("info@例子.测试").unwrap();
         assert_eq!(a.ascii_domain(), "xn--fsqu00a.xn--0zwm56d");
-        assert_eq!(a.to_header_string(false).unwrap(), "info@xn--fsqu00a.xn--0zwm56d");
+        assert_eq!(
+            a.to_header_string(false).unwrap(),
+            "info@xn--fsqu00a.xn--0zwm56d"
+        );
         assert_eq!(a.to_header_string(true).unwrap(), "info@例子.测试");
-        assert_eq!(EmailAddress::new("a@bücher.de").unwrap().ascii_domain(), "xn--bcher-kva.de");
+        assert_eq!(
+            EmailAddress::new("a@bücher.de").unwrap().ascii_domain(),
+            "xn--bcher-kva.de"
+        );
     }
 
     #[test]
     fn non_ascii_local_part_needs_smtputf8() {
         let m = Mailbox::address_only("用户@例子.测试").unwrap();
         let list = [Address::from(m)];
-        assert!(matches!(field(&list, false), Err(Error::InvalidAddress { .. })));
+        assert!(matches!(
+            field(&list, false),
+            Err(Error::InvalidAddress { .. })
+        ));
         assert_eq!(field(&list, true).unwrap(), "To: 用户@例子.测试\r\n");
     }
 
@@ -898,9 +1034,15 @@ mod tests {
     fn local_parts_that_are_not_dot_atoms_are_quoted() {
         let m = Mailbox::address_only("\"john \\\"jd\\\" doe\"@example.com").unwrap();
         assert_eq!(m.email().local_part(), "john \"jd\" doe");
-        assert_eq!(field(&[m.into()], false).unwrap(), "To: <\"john \\\"jd\\\" doe\"@example.com>\r\n");
+        assert_eq!(
+            field(&[m.into()], false).unwrap(),
+            "To: <\"john \\\"jd\\\" doe\"@example.com>\r\n"
+        );
         let dots = Mailbox::address_only("\".leading\"@example.com").unwrap();
-        assert_eq!(field(&[dots.into()], false).unwrap(), "To: <\".leading\"@example.com>\r\n");
+        assert_eq!(
+            field(&[dots.into()], false).unwrap(),
+            "To: <\".leading\"@example.com>\r\n"
+        );
     }
 
     #[test]
@@ -908,19 +1050,34 @@ mod tests {
         let a = Mailbox::parse("张三 <zhang@example.cn>").unwrap();
         let b = Mailbox::parse("li@example.cn").unwrap();
         let s = field(&[a.clone().into(), b.clone().into()], false).unwrap();
-        assert_eq!(s, "To: =?UTF-8?B?5byg5LiJ?= <zhang@example.cn>, li@example.cn\r\n");
+        assert_eq!(
+            s,
+            "To: =?UTF-8?B?5byg5LiJ?= <zhang@example.cn>, li@example.cn\r\n"
+        );
         let g = Group::new("undisclosed-recipients", vec![]).unwrap();
-        assert_eq!(field(&[g.into()], false).unwrap(), "To: undisclosed-recipients:;\r\n");
+        assert_eq!(
+            field(&[g.into()], false).unwrap(),
+            "To: undisclosed-recipients:;\r\n"
+        );
         let g = Group::new("项目组", vec![a, b]).unwrap();
         let s = field(&[g.into()], false).unwrap();
-        assert!(s.starts_with("To: =?UTF-8?B?6aG555uu57uE?= : =?UTF-8?B?5byg5LiJ?= <zhang@example.cn>,"), "{s}");
+        assert!(
+            s.starts_with(
+                "To: =?UTF-8?B?6aG555uu57uE?= : =?UTF-8?B?5byg5LiJ?= <zhang@example.cn>,"
+            ),
+            "{s}"
+        );
         assert!(s.ends_with("li@example.cn;\r\n"), "{s}");
     }
 
     #[test]
     fn many_recipients_fold_at_78() {
         let list: Vec<Address> = (0..40)
-            .map(|i| Mailbox::new(format!("User {i}"), &format!("user{i}@example.com")).unwrap().into())
+            .map(|i| {
+                Mailbox::new(format!("User {i}"), &format!("user{i}@example.com"))
+                    .unwrap()
+                    .into()
+            })
             .collect();
         let s = field(&list, false).unwrap();
         for line in s.trim_end().split("\r\n") {
@@ -931,12 +1088,20 @@ mod tests {
 
     #[test]
     fn display_names_are_normalised_and_controls_refused() {
-        assert_eq!(normalize_display_name("  a \t\r\n b  ").unwrap().as_deref(), Some("a b"));
+        assert_eq!(
+            normalize_display_name("  a \t\r\n b  ").unwrap().as_deref(),
+            Some("a b")
+        );
         assert_eq!(normalize_display_name(" \t ").unwrap(), None);
         assert!(normalize_display_name("nul\0").is_err());
         assert!(Mailbox::new("bell\u{7}", "a@example.com").is_err());
         assert!(Group::new("  ", vec![]).is_err());
-        assert_eq!(normalize_display_name("\u{3000}全角\u{a0}nbsp").unwrap().as_deref(), Some("\u{3000}全角\u{a0}nbsp"));
+        assert_eq!(
+            normalize_display_name("\u{3000}全角\u{a0}nbsp")
+                .unwrap()
+                .as_deref(),
+            Some("\u{3000}全角\u{a0}nbsp")
+        );
     }
 
     #[test]
@@ -944,7 +1109,10 @@ mod tests {
         use std::hash::{BuildHasher, RandomState};
         let m = Mailbox::new("张三", "zhang@例子.测试").unwrap();
         let e = EmailAddress::new("zhang@例子.测试").unwrap();
-        assert_eq!((m.name(), m.email().local_part(), m.email().domain()), (Some("张三"), "zhang", "例子.测试"));
+        assert_eq!(
+            (m.name(), m.email().local_part(), m.email().domain()),
+            (Some("张三"), "zhang", "例子.测试")
+        );
         assert_eq!(m.email(), &e);
         assert_eq!(m.email().clone(), e);
         let h = RandomState::new();
@@ -957,9 +1125,19 @@ mod tests {
             format!("{m:?}"),
             "Mailbox { name: Some(\"张三\"), email: EmailAddress(zhang@例子.测试) }"
         );
-        assert_eq!(m.email().to_header_string(false).unwrap(), "zhang@xn--fsqu00a.xn--0zwm56d");
+        assert_eq!(
+            m.email().to_header_string(false).unwrap(),
+            "zhang@xn--fsqu00a.xn--0zwm56d"
+        );
         let q = Mailbox::new("Q", "\"a b\"@example.com").unwrap();
-        assert_eq!((q.name(), q.email().local_part(), q.email().to_string().as_str()), (Some("Q"), "a b", "\"a b\"@example.com"));
+        assert_eq!(
+            (
+                q.name(),
+                q.email().local_part(),
+                q.email().to_string().as_str()
+            ),
+            (Some("Q"), "a b", "\"a b\"@example.com")
+        );
     }
 
     #[test]
@@ -969,11 +1147,25 @@ mod tests {
                 && b.first() != Some(&b' ')
                 && b.last() != Some(&b' ')
                 && !b.iter().any(|&c| c < 0x20 || c == 0x7F)
-                && !b.windows(2).any(|w| w == b"  " || (w[0] == 0xC2 && (0x80..=0x9F).contains(&w[1])))
+                && !b
+                    .windows(2)
+                    .any(|w| w == b"  " || (w[0] == 0xC2 && (0x80..=0x9F).contains(&w[1])))
         }
         let samples: [&[u8]; 14] = [
-            b"", b" ", b"a", b"a b", b"a  b", b" a", b"a ", b"a\tb", b"a\x7fb", "张三".as_bytes(), "x\u{85}y".as_bytes(),
-            "\u{a0}".as_bytes(), b"\xc2\xa0 \xc2", "Zoë O'Brien".as_bytes(),
+            b"",
+            b" ",
+            b"a",
+            b"a b",
+            b"a  b",
+            b" a",
+            b"a ",
+            b"a\tb",
+            b"a\x7fb",
+            "张三".as_bytes(),
+            "x\u{85}y".as_bytes(),
+            "\u{a0}".as_bytes(),
+            b"\xc2\xa0 \xc2",
+            "Zoë O'Brien".as_bytes(),
         ];
         for b in samples {
             assert_eq!(is_plain_name(b), reference(b), "{b:?}");

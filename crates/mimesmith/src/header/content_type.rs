@@ -10,7 +10,9 @@ const TSPECIALS: &[u8] = b"()<>@,;:\\\"/[]?=";
 
 /// token (RFC 2045 §5.1): printable US-ASCII except tspecials.
 pub(crate) fn is_token(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic() && !TSPECIALS.contains(&b))
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_graphic() && !TSPECIALS.contains(&b))
 }
 
 /// The longest type, subtype or parameter name: RFC 6838 §4.2 limits
@@ -40,15 +42,24 @@ impl ContentType {
     /// # Errors
     /// [`Error::InvalidContentType`] for anything that is not a media type.
     pub fn parse(s: &str) -> Result<Self> {
-        let invalid = |reason| Error::InvalidContentType { input: s.to_owned(), reason };
+        let invalid = |reason| Error::InvalidContentType {
+            input: s.to_owned(),
+            reason,
+        };
         if s.contains(['\r', '\n', '\0']) {
             return Err(invalid("CR, LF and NUL cannot appear in a content type"));
         }
-        let mime: mime::Mime = s.trim().parse().map_err(|_| invalid("expected type/subtype with token characters (RFC 2045 §5.1)"))?;
+        let mime: mime::Mime = s
+            .trim()
+            .parse()
+            .map_err(|_| invalid("expected type/subtype with token characters (RFC 2045 §5.1)"))?;
         let mut ct = Self::new(mime.type_().as_str(), mime.subtype().as_str())
             .map_err(|_| invalid("expected type/subtype with token characters (RFC 2045 §5.1)"))?;
         if let Some(suffix) = mime.suffix() {
-            ct = Self::new(mime.type_().as_str(), &format!("{}+{}", mime.subtype(), suffix))?;
+            ct = Self::new(
+                mime.type_().as_str(),
+                &format!("{}+{}", mime.subtype(), suffix),
+            )?;
         }
         for (name, value) in mime.params() {
             ct = ct.with_param(name.as_str(), value.as_str())?;
@@ -68,7 +79,11 @@ impl ContentType {
             });
         }
         Ok(Self {
-            essence: Cow::Owned(format!("{}/{}", main.to_ascii_lowercase(), sub.to_ascii_lowercase())),
+            essence: Cow::Owned(format!(
+                "{}/{}",
+                main.to_ascii_lowercase(),
+                sub.to_ascii_lowercase()
+            )),
             slash: main.len(),
             params: Vec::new(),
         })
@@ -99,25 +114,41 @@ impl ContentType {
     /// `text/plain`.
     #[must_use]
     pub fn text_plain() -> Self {
-        Self { essence: Cow::Borrowed("text/plain"), slash: 4, params: Vec::new() }
+        Self {
+            essence: Cow::Borrowed("text/plain"),
+            slash: 4,
+            params: Vec::new(),
+        }
     }
 
     /// `text/html`.
     #[must_use]
     pub fn text_html() -> Self {
-        Self { essence: Cow::Borrowed("text/html"), slash: 4, params: Vec::new() }
+        Self {
+            essence: Cow::Borrowed("text/html"),
+            slash: 4,
+            params: Vec::new(),
+        }
     }
 
     /// `application/octet-stream`.
     #[must_use]
     pub fn octet_stream() -> Self {
-        Self { essence: Cow::Borrowed("application/octet-stream"), slash: 11, params: Vec::new() }
+        Self {
+            essence: Cow::Borrowed("application/octet-stream"),
+            slash: 11,
+            params: Vec::new(),
+        }
     }
 
     /// `message/rfc822`.
     #[must_use]
     pub fn message_rfc822() -> Self {
-        Self { essence: Cow::Borrowed("message/rfc822"), slash: 7, params: Vec::new() }
+        Self {
+            essence: Cow::Borrowed("message/rfc822"),
+            slash: 7,
+            params: Vec::new(),
+        }
     }
 
     /// The media type guessed from a file name's extension (mime_guess), or
@@ -151,7 +182,10 @@ impl ContentType {
     /// A parameter's value.
     #[must_use]
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.params.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.params
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// All parameters, in order.
@@ -247,7 +281,16 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_a_media_type() {
-        for bad in ["", "text", "text/", "/plain", "te xt/plain", "text/plain\r\nBcc: x", "text/pl@in", "图/片"] {
+        for bad in [
+            "",
+            "text",
+            "text/",
+            "/plain",
+            "te xt/plain",
+            "text/plain\r\nBcc: x",
+            "text/pl@in",
+            "图/片",
+        ] {
             assert!(ContentType::parse(bad).is_err(), "{bad:?}");
         }
         assert!(ContentType::text_plain().with_param("na me", "x").is_err());
@@ -266,15 +309,28 @@ mod tests {
         assert!(ContentType::new("text", &over).is_err());
         assert!(ContentType::parse(&format!("text/{over}")).is_err());
         assert!(ContentType::text_plain().with_param(&at, "x").is_ok());
-        let err = ContentType::text_plain().with_param(&over, "x").err().map(|e| e.to_string()).unwrap_or_default();
+        let err = ContentType::text_plain()
+            .with_param(&over, "x")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(err.contains("127"), "{err}");
         assert!(ContentType::parse(&format!("text/plain; {over}=x")).is_err());
     }
 
     #[test]
     fn guesses_from_extensions() {
-        assert_eq!(ContentType::guess_from_filename("报告.pdf").essence(), "application/pdf");
-        assert_eq!(ContentType::guess_from_filename("logo.PNG").essence(), "image/png");
-        assert_eq!(ContentType::guess_from_filename("noext").essence(), "application/octet-stream");
+        assert_eq!(
+            ContentType::guess_from_filename("报告.pdf").essence(),
+            "application/pdf"
+        );
+        assert_eq!(
+            ContentType::guess_from_filename("logo.PNG").essence(),
+            "image/png"
+        );
+        assert_eq!(
+            ContentType::guess_from_filename("noext").essence(),
+            "application/octet-stream"
+        );
     }
 }

@@ -5,7 +5,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use crate::error::{Error, Result};
 
 const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 const SECS_PER_DAY: i64 = 86_400;
 /// Offsets are at most ±99:59 in RFC 5322 §3.3 (`zone = (+ / -) 4DIGIT`);
 /// real zones stay within ±14:00 hours.
@@ -30,8 +32,14 @@ impl DateTime {
     /// [`Error::InvalidDate`] for an offset beyond ±14:00 or a year outside
     /// 1900–9999.
     pub fn from_unix(unix: i64, offset_minutes: i32) -> Result<Self> {
-        let d = Self { unix, offset_minutes };
-        let invalid = |reason| Error::InvalidDate { input: format!("{unix} {offset_minutes:+}"), reason };
+        let d = Self {
+            unix,
+            offset_minutes,
+        };
+        let invalid = |reason| Error::InvalidDate {
+            input: format!("{unix} {offset_minutes:+}"),
+            reason,
+        };
         if offset_minutes.abs() > MAX_OFFSET_MINUTES {
             return Err(invalid("the UTC offset is beyond ±14:00"));
         }
@@ -54,12 +62,19 @@ impl DateTime {
     /// # Errors
     /// [`Error::InvalidDate`] saying which part is wrong.
     pub fn parse_rfc3339(s: &str) -> Result<Self> {
-        let invalid = |reason| Error::InvalidDate { input: s.to_owned(), reason };
+        let invalid = |reason| Error::InvalidDate {
+            input: s.to_owned(),
+            reason,
+        };
         let b = s.trim().as_bytes();
         let num = |range: std::ops::Range<usize>| -> Result<i64> {
-            let digits = b.get(range).ok_or_else(|| invalid("too short for RFC 3339"))?;
+            let digits = b
+                .get(range)
+                .ok_or_else(|| invalid("too short for RFC 3339"))?;
             if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
-                return Err(invalid("expected digits (RFC 3339: YYYY-MM-DDTHH:MM:SS±HH:MM)"));
+                return Err(invalid(
+                    "expected digits (RFC 3339: YYYY-MM-DDTHH:MM:SS±HH:MM)",
+                ));
             }
             Ok(digits.iter().fold(0, |n, d| n * 10 + i64::from(d - b'0')))
         };
@@ -101,12 +116,14 @@ impl DateTime {
                 if h > 23 || m > 59 {
                     return Err(invalid("no such UTC offset"));
                 }
-                let minutes = i32::try_from(h * 60 + m).map_err(|_| invalid("no such UTC offset"))?;
+                let minutes =
+                    i32::try_from(h * 60 + m).map_err(|_| invalid("no such UTC offset"))?;
                 if sign == b'-' { -minutes } else { minutes }
             }
             _ => return Err(invalid("expected a UTC offset: Z or ±HH:MM")),
         };
-        let local = days_from_civil(year, month, day) * SECS_PER_DAY + hour * 3600 + minute * 60 + second;
+        let local =
+            days_from_civil(year, month, day) * SECS_PER_DAY + hour * 3600 + minute * 60 + second;
         Self::from_unix(local - i64::from(offset) * 60, offset)
     }
 
@@ -134,8 +151,16 @@ impl DateTime {
         let days = local.div_euclid(SECS_PER_DAY);
         let secs = local.rem_euclid(SECS_PER_DAY);
         let (year, month, day) = civil_from_days(days);
-        let weekday = DAYS.get(days.rem_euclid(7) as usize).copied().unwrap_or("Mon").as_bytes();
-        let month = MONTHS.get((month - 1) as usize).copied().unwrap_or("Jan").as_bytes();
+        let weekday = DAYS
+            .get(days.rem_euclid(7) as usize)
+            .copied()
+            .unwrap_or("Mon")
+            .as_bytes();
+        let month = MONTHS
+            .get((month - 1) as usize)
+            .copied()
+            .unwrap_or("Jan")
+            .as_bytes();
         let off = i64::from(self.offset_minutes.abs());
         let sign = if self.offset_minutes < 0 { b'-' } else { b'+' };
         let [d0, d1] = two_digits(day);
@@ -148,8 +173,8 @@ impl DateTime {
         let [om0, om1] = two_digits(off % 60);
         let (w, mo) = (weekday, month);
         [
-            w[0], w[1], w[2], b',', b' ', d0, d1, b' ', mo[0], mo[1], mo[2], b' ', y0, y1, y2, y3, b' ', h0, h1, b':', m0, m1,
-            b':', s0, s1, b' ', sign, oh0, oh1, om0, om1,
+            w[0], w[1], w[2], b',', b' ', d0, d1, b' ', mo[0], mo[1], mo[2], b' ', y0, y1, y2, y3,
+            b' ', h0, h1, b':', m0, m1, b':', s0, s1, b' ', sign, oh0, oh1, om0, om1,
         ]
     }
 
@@ -169,7 +194,10 @@ impl From<SystemTime> for DateTime {
             Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
             Err(e) => -i64::try_from(e.duration().as_secs()).unwrap_or(i64::MAX),
         };
-        Self { unix, offset_minutes: 0 }
+        Self {
+            unix,
+            offset_minutes: 0,
+        }
     }
 }
 

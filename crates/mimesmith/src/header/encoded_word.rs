@@ -50,7 +50,9 @@ impl Context {
     fn q_literal(self, b: u8) -> bool {
         match self {
             Self::Text => b.is_ascii_graphic() && !matches!(b, b'=' | b'?' | b'_'),
-            Self::Phrase => b.is_ascii_alphanumeric() || matches!(b, b'!' | b'*' | b'+' | b'-' | b'/'),
+            Self::Phrase => {
+                b.is_ascii_alphanumeric() || matches!(b, b'!' | b'*' | b'+' | b'-' | b'/')
+            }
         }
     }
 }
@@ -76,7 +78,8 @@ fn is_unit_end(rest: &str, end: usize) -> bool {
     }
     let before = rest.get(..end).and_then(|h| h.chars().next_back());
     let after = rest.get(end..).and_then(|t| t.chars().next());
-    (before.is_some_and(is_standalone) && after.is_some_and(is_standalone)) || unit_ends(rest, false).any(|u| u == end)
+    (before.is_some_and(is_standalone) && after.is_some_and(is_standalone))
+        || unit_ends(rest, false).any(|u| u == end)
 }
 
 /// The next word: its length, its scheme, and whether it is a fallback (a
@@ -99,20 +102,38 @@ fn next_word(
         return Ok(next_word_utf8(rest, standalone, budget, scheme, ctx));
     }
     let cost = |b: &[u8]| scheme_cost(scheme, ctx, b);
-    let take = chunk_len(rest, standalone, budget, charset, scheme, ctx, &cost, context)?;
+    let take = chunk_len(
+        rest, standalone, budget, charset, scheme, ctx, &cost, context,
+    )?;
     if scheme == Scheme::Q || take >= rest.len() {
         return Ok((take, scheme, false));
     }
-    let octets = |end: usize| -> Result<usize> { Ok(charset.encode(rest.get(..end).unwrap_or(rest), context)?.len()) };
+    let octets = |end: usize| -> Result<usize> {
+        Ok(charset
+            .encode(rest.get(..end).unwrap_or(rest), context)?
+            .len())
+    };
     let mut end = take;
     while end > 0 {
-        if rest.is_char_boundary(end) && (standalone || is_unit_end(rest, end)) && octets(end)? % 3 == 0 {
+        if rest.is_char_boundary(end)
+            && (standalone || is_unit_end(rest, end))
+            && octets(end)? % 3 == 0
+        {
             return Ok((end, scheme, false));
         }
         end -= 1;
     }
     let q_cost = |b: &[u8]| scheme_cost(Scheme::Q, ctx, b);
-    let q_take = chunk_len(rest, standalone, budget, charset, Scheme::Q, ctx, &q_cost, context)?;
+    let q_take = chunk_len(
+        rest,
+        standalone,
+        budget,
+        charset,
+        Scheme::Q,
+        ctx,
+        &q_cost,
+        context,
+    )?;
     if is_unit_end(rest, q_take) {
         return Ok((q_take, Scheme::Q, false));
     }
@@ -122,7 +143,13 @@ fn next_word(
 /// [`next_word`] for UTF-8, whose octets are the text's own: the cuts of
 /// a multiple of three octets are every third offset, so only those are
 /// checked (the same cuts, in the same order, as the general loop).
-fn next_word_utf8(rest: &str, standalone: bool, budget: usize, scheme: Scheme, ctx: Context) -> (usize, Scheme, bool) {
+fn next_word_utf8(
+    rest: &str,
+    standalone: bool,
+    budget: usize,
+    scheme: Scheme,
+    ctx: Context,
+) -> (usize, Scheme, bool) {
     let take = chunk_len_utf8(rest, standalone, budget, scheme, ctx);
     if scheme == Scheme::Q || take >= rest.len() {
         return (take, scheme, false);
@@ -145,7 +172,11 @@ fn next_word_utf8(rest: &str, standalone: bool, budget: usize, scheme: Scheme, c
 /// stateful charset, whose escape sequences "Q" would spell out octet by
 /// octet (RFC 1468 recommends "B" for ISO-2022-JP).
 fn choose_scheme(encoded: &[u8], ctx: Context, charset: Charset) -> Scheme {
-    if charset.is_stateless() && q_len_within(encoded, ctx, b_len(encoded.len())) { Scheme::Q } else { Scheme::B }
+    if charset.is_stateless() && q_len_within(encoded, ctx, b_len(encoded.len())) {
+        Scheme::Q
+    } else {
+        Scheme::B
+    }
 }
 
 /// The length of `=?charset?X?` plus `?=`.
@@ -176,7 +207,10 @@ const Q_COST: [[u8; 256]; 2] = {
 
 fn q_len(bytes: &[u8], ctx: Context) -> usize {
     let table = &Q_COST[usize::from(ctx == Context::Phrase)];
-    bytes.iter().map(|&b| usize::from(table[usize::from(b)])).sum()
+    bytes
+        .iter()
+        .map(|&b| usize::from(table[usize::from(b)]))
+        .sum()
 }
 
 /// Whether `q_len(bytes, ctx) <= limit`, stopping at the first octet past
@@ -271,7 +305,9 @@ pub(crate) fn write_run(
     };
     if single && over + cost(&encoded) <= MAX_ENCODED_WORD {
         let len = over + cost(&encoded);
-        f.push_with(ws, len, |out| write_word(out, charset, scheme, ctx, &encoded, len));
+        f.push_with(ws, len, |out| {
+            write_word(out, charset, scheme, ctx, &encoded, len)
+        });
         return Ok(());
     }
     // The smallest useful word carries one 4-octet character: 12 "Q" octets.
@@ -290,7 +326,8 @@ pub(crate) fn write_run(
             SOFT_LINE_LIMIT - ws.len()
         };
         let budget = width.min(MAX_ENCODED_WORD) - over;
-        let (mut take, mut word_scheme, fallback) = next_word(rest, standalone, budget, scheme, ctx, charset, context)?;
+        let (mut take, mut word_scheme, fallback) =
+            next_word(rest, standalone, budget, scheme, ctx, charset, context)?;
         let full = (SOFT_LINE_LIMIT - ws.len()).min(MAX_ENCODED_WORD) - over;
         if fallback && f.can_fold(ws) && budget < full {
             // A whole line may hold a clean cut: the word then folds.
@@ -302,7 +339,9 @@ pub(crate) fn write_run(
         let (chunk, tail) = rest.split_at(take);
         let bytes = charset.encode(chunk, context)?;
         let len = over + scheme_cost(word_scheme, ctx, &bytes);
-        f.push_with(ws, len, |out| write_word(out, charset, word_scheme, ctx, &bytes, len));
+        f.push_with(ws, len, |out| {
+            write_word(out, charset, word_scheme, ctx, &bytes, len)
+        });
         ws = b" ";
         rest = tail;
     }
@@ -321,7 +360,9 @@ fn write_run_utf8(f: &mut Folder<'_>, ws: &[u8], run: &str, ctx: Context, single
     };
     if single && over + cost(run.as_bytes()) <= MAX_ENCODED_WORD {
         let len = over + cost(run.as_bytes());
-        f.push_with(ws, len, |out| write_word(out, charset, scheme, ctx, run.as_bytes(), len));
+        f.push_with(ws, len, |out| {
+            write_word(out, charset, scheme, ctx, run.as_bytes(), len)
+        });
         return;
     }
     // As in `write_run`.
@@ -337,7 +378,8 @@ fn write_run_utf8(f: &mut Folder<'_>, ws: &[u8], run: &str, ctx: Context, single
         };
         let budget = width.min(MAX_ENCODED_WORD) - over;
         // As in `write_run`: a "B" word another follows has no padding.
-        let (mut take, mut word_scheme, fallback) = next_word_utf8(rest, false, budget, scheme, ctx);
+        let (mut take, mut word_scheme, fallback) =
+            next_word_utf8(rest, false, budget, scheme, ctx);
         let full = (SOFT_LINE_LIMIT - ws.len()).min(MAX_ENCODED_WORD) - over;
         if fallback && f.can_fold(ws) && budget < full {
             // A whole line may hold a clean cut: the word then folds.
@@ -348,7 +390,9 @@ fn write_run_utf8(f: &mut Folder<'_>, ws: &[u8], run: &str, ctx: Context, single
         }
         let (chunk, tail) = rest.split_at(take);
         let len = over + scheme_cost(word_scheme, ctx, chunk.as_bytes());
-        f.push_with(ws, len, |out| write_word(out, charset, word_scheme, ctx, chunk.as_bytes(), len));
+        f.push_with(ws, len, |out| {
+            write_word(out, charset, word_scheme, ctx, chunk.as_bytes(), len)
+        });
         ws = b" ";
         rest = tail;
     }
@@ -373,7 +417,8 @@ pub(crate) fn encode_words(
     let mut rest = text;
     while !rest.is_empty() {
         let budget = max_word.min(MAX_ENCODED_WORD).saturating_sub(over).max(12);
-        let (take, word_scheme, _) = next_word(rest, standalone, budget, scheme, ctx, charset, context)?;
+        let (take, word_scheme, _) =
+            next_word(rest, standalone, budget, scheme, ctx, charset, context)?;
         let (chunk, tail) = rest.split_at(take);
         let bytes = charset.encode(chunk, context)?;
         let len = over + scheme_cost(word_scheme, ctx, &bytes);
@@ -389,7 +434,10 @@ pub(crate) fn encode_words(
 /// grapheme boundary and encodes within `budget`; if even the first cluster
 /// does not fit, the longest prefix that ends on a character boundary; and
 /// at least one character.
-#[allow(clippy::too_many_arguments, reason = "one private helper; the cost closure and the scheme describe the same choice")]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one private helper; the cost closure and the scheme describe the same choice"
+)]
 fn chunk_len(
     rest: &str,
     standalone: bool,
@@ -432,7 +480,13 @@ fn chunk_len(
 /// fitting byte prefix is found in one pass, then cut back to a boundary.
 /// The cut is known to be between grapheme clusters when the characters on
 /// both sides stand alone; only otherwise is the text segmented.
-fn chunk_len_utf8(rest: &str, standalone: bool, budget: usize, scheme: Scheme, ctx: Context) -> usize {
+fn chunk_len_utf8(
+    rest: &str,
+    standalone: bool,
+    budget: usize,
+    scheme: Scheme,
+    ctx: Context,
+) -> usize {
     let bytes = rest.as_bytes();
     // The longest prefix that fits: "B" spends 4 characters on every 3
     // octets or part of them, so it is a whole number of 3-octet groups;
@@ -480,7 +534,14 @@ fn cut_back_utf8(rest: &str, standalone: bool, lo: usize) -> usize {
 
 /// Appends `=?charset?X?…?=`, `len` characters (as [`overhead`] plus the
 /// "B" or "Q" length of `bytes`).
-fn write_word(out: &mut Vec<u8>, charset: Charset, scheme: Scheme, ctx: Context, bytes: &[u8], len: usize) {
+fn write_word(
+    out: &mut Vec<u8>,
+    charset: Charset,
+    scheme: Scheme,
+    ctx: Context,
+    bytes: &[u8],
+    len: usize,
+) {
     // Built on the stack and appended with one copy; every word cut to fit
     // [`MAX_ENCODED_WORD`] fits here.
     let mut buf = [0u8; WORD_BUF];
@@ -515,7 +576,11 @@ fn write_word(out: &mut Vec<u8>, charset: Charset, scheme: Scheme, ctx: Context,
                     buf[n] = b;
                     n += 1;
                 } else {
-                    buf[n..n + 3].copy_from_slice(&[b'=', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+                    buf[n..n + 3].copy_from_slice(&[
+                        b'=',
+                        HEX[usize::from(b >> 4)],
+                        HEX[usize::from(b & 15)],
+                    ]);
                     n += 3;
                 }
             }
@@ -549,7 +614,11 @@ fn write_word_to(out: &mut Vec<u8>, charset: Charset, scheme: Scheme, ctx: Conte
                 } else if ctx.q_literal(b) {
                     out.push(b);
                 } else {
-                    out.extend_from_slice(&[b'=', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+                    out.extend_from_slice(&[
+                        b'=',
+                        HEX[usize::from(b >> 4)],
+                        HEX[usize::from(b & 15)],
+                    ]);
                 }
             }
         }
@@ -646,7 +715,12 @@ fn tokens(text: &str, smtputf8: bool, out: &mut Tokens) {
             break;
         }
         let word = text.get(start..i).unwrap_or_default();
-        out.push(Token { ws_start, start, end: i, encode: word_needs_encoding(word, smtputf8) });
+        out.push(Token {
+            ws_start,
+            start,
+            end: i,
+            encode: word_needs_encoding(word, smtputf8),
+        });
     }
 }
 
@@ -692,11 +766,16 @@ pub(crate) fn write_unstructured(
     // space, encode the neighbour too, so the whitespace goes inside the
     // encoded text, where every decoder keeps it. Between two plain words it
     // only matters when the field is long enough to fold.
-    let odd_ws = |t: &Token| text.as_bytes().get(t.ws_start..t.start).is_some_and(|w| w != b" ");
+    let odd_ws = |t: &Token| {
+        text.as_bytes()
+            .get(t.ws_start..t.start)
+            .is_some_and(|w| w != b" ")
+    };
     // An encoded word can take three characters per octet ("Q") plus its
     // frame, so a value with one may fold though its text is short.
     let any_encoded = toks.iter().any(|t| t.encode);
-    let may_fold = f.room() < text.len() + 1 || (any_encoded && f.room() < 3 * text.len() + 2 * MAX_ENCODED_WORD);
+    let may_fold = f.room() < text.len() + 1
+        || (any_encoded && f.room() < 3 * text.len() + 2 * MAX_ENCODED_WORD);
     let mut changed = true;
     while changed {
         changed = false;
@@ -711,7 +790,11 @@ pub(crate) fn write_unstructured(
     }
     let mut i = 0;
     while let Some(&t) = toks.get(i) {
-        let ws = if i == 0 { " " } else { text.get(t.ws_start..t.start).unwrap_or(" ") };
+        let ws = if i == 0 {
+            " "
+        } else {
+            text.get(t.ws_start..t.start).unwrap_or(" ")
+        };
         if !t.encode {
             let word = text.get(t.start..t.end).unwrap_or_default();
             f.push(ws.as_bytes(), word.as_bytes());
@@ -729,9 +812,21 @@ pub(crate) fn write_unstructured(
         } else {
             (ws, t.start)
         };
-        let run_end = if j + 1 == toks.len() { text.len() } else { toks.get(j).map_or(text.len(), |x| x.end) };
+        let run_end = if j + 1 == toks.len() {
+            text.len()
+        } else {
+            toks.get(j).map_or(text.len(), |x| x.end)
+        };
         let run = text.get(run_start..run_end).unwrap_or_default();
-        write_run(f, literal_ws.as_bytes(), run, Context::Text, style.charset, false, context)?;
+        write_run(
+            f,
+            literal_ws.as_bytes(),
+            run,
+            Context::Text,
+            style.charset,
+            false,
+            context,
+        )?;
         i = j + 1;
     }
     Ok(())
@@ -758,7 +853,28 @@ const ATEXT: [bool; 128] = {
     let mut c = 0;
     while c < 128 {
         let b = c as u8;
-        t[c] = b.is_ascii_alphanumeric() || matches!(b, b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'/' | b'=' | b'?' | b'^' | b'_' | b'`' | b'{' | b'|' | b'}' | b'~');
+        t[c] = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'/'
+                    | b'='
+                    | b'?'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'{'
+                    | b'|'
+                    | b'}'
+                    | b'~'
+            );
         c += 1;
     }
     t
@@ -766,7 +882,11 @@ const ATEXT: [bool; 128] = {
 
 /// atext (RFC 5322 §3.2.3), widened to UTF-8 with SMTPUTF8 (RFC 6532 §3.2).
 pub(crate) fn is_atext(c: char, smtputf8: bool) -> bool {
-    if (c as u32) < 128 { ATEXT[c as usize] } else { smtputf8 && !c.is_control() }
+    if (c as u32) < 128 {
+        ATEXT[c as usize]
+    } else {
+        smtputf8 && !c.is_control()
+    }
 }
 
 /// How a display name is written: atoms when it is plain words, a quoted
@@ -790,12 +910,19 @@ pub(crate) fn phrase_form(name: &str, smtputf8: bool) -> PhraseForm {
     // Atoms only when the name fits on a line: GMime keeps the CRLF of a
     // fold between the words of a plain display name, so a longer name is one
     // quoted string, never folded inside (RFC 5322 §3.2.4 would allow it).
-    if name.len() <= MAX_ATOM_PHRASE && name.split(' ').all(|w| w.chars().all(|c| is_atext(c, smtputf8))) {
+    if name.len() <= MAX_ATOM_PHRASE
+        && name
+            .split(' ')
+            .all(|w| w.chars().all(|c| is_atext(c, smtputf8)))
+    {
         PhraseForm::Atoms
     } else if quoted_len(name) > MAX_LITERAL_WORD {
         // Escapes count: a name of quotes doubles in length when quoted.
         PhraseForm::Encoded
-    } else if name.chars().all(|c| c == ' ' || c.is_ascii_graphic() || (smtputf8 && !c.is_ascii() && !c.is_control())) {
+    } else if name
+        .chars()
+        .all(|c| c == ' ' || c.is_ascii_graphic() || (smtputf8 && !c.is_ascii() && !c.is_control()))
+    {
         PhraseForm::Quoted
     } else {
         PhraseForm::Encoded
@@ -829,7 +956,16 @@ pub(crate) fn write_phrase(
                 Scheme::Q => q_len(name.as_bytes(), Context::Phrase),
             };
         if len <= MAX_ENCODED_WORD {
-            f.push_with(ws, len, |out| write_word(out, Charset::UTF_8, scheme, Context::Phrase, name.as_bytes(), len));
+            f.push_with(ws, len, |out| {
+                write_word(
+                    out,
+                    Charset::UTF_8,
+                    scheme,
+                    Context::Phrase,
+                    name.as_bytes(),
+                    len,
+                )
+            });
             return Ok(PhraseForm::Encoded);
         }
     }
@@ -837,7 +973,9 @@ pub(crate) fn write_phrase(
     match form {
         PhraseForm::Atoms => {
             // One token: never folded inside (GMime keeps the CRLF).
-            f.push_with_trailing(ws, name.len(), trailing, |out| out.extend_from_slice(name.as_bytes()));
+            f.push_with_trailing(ws, name.len(), trailing, |out| {
+                out.extend_from_slice(name.as_bytes())
+            });
         }
         PhraseForm::Quoted => {
             // One token: never folded inside (see MAX_ATOM_PHRASE).
@@ -864,7 +1002,10 @@ mod tests {
     use super::*;
 
     fn utf8() -> HeaderStyle {
-        HeaderStyle { charset: Charset::UTF_8, smtputf8: false }
+        HeaderStyle {
+            charset: Charset::UTF_8,
+            smtputf8: false,
+        }
     }
 
     fn subject(text: &str) -> String {
@@ -878,7 +1019,12 @@ mod tests {
     /// A small RFC 2047 decoder for the tests: unfolds, decodes words and
     /// drops whitespace between adjacent encoded words (RFC 2047 §6.2).
     fn decode(field: &str) -> String {
-        let body = field.split_once(':').unwrap().1.trim_end_matches("\r\n").replace("\r\n", "");
+        let body = field
+            .split_once(':')
+            .unwrap()
+            .1
+            .trim_end_matches("\r\n")
+            .replace("\r\n", "");
         let body = body.strip_prefix(' ').unwrap_or(&body).to_owned();
         let mut out = String::new();
         let mut pending_ws = String::new();
@@ -961,7 +1107,10 @@ mod tests {
             assert!(line.len() <= SOFT_LINE_LIMIT, "line too long: {line:?}");
             assert!(line.is_ascii());
         }
-        for word in field.split([' ', '\r', '\n']).filter(|w| w.starts_with("=?")) {
+        for word in field
+            .split([' ', '\r', '\n'])
+            .filter(|w| w.starts_with("=?"))
+        {
             assert!(word.len() <= MAX_ENCODED_WORD, "{word}");
         }
     }
@@ -981,7 +1130,10 @@ mod tests {
             let mut buf = [0u8; 100];
             let n = base64_into(&mut buf, &bytes);
             assert_eq!(n, b_len(len));
-            assert_eq!(base64_decode(std::str::from_utf8(&buf[..n]).unwrap()), bytes);
+            assert_eq!(
+                base64_decode(std::str::from_utf8(&buf[..n]).unwrap()),
+                bytes
+            );
         }
     }
 
@@ -1003,16 +1155,36 @@ mod tests {
             }
             lo
         }
-        let texts = ["季度报告：第三季度销售数据与分析", "Grüße aus Köln, liebe Grüße", "a=b?c_d e", "e\u{301}\u{302}x👨\u{200D}👩", "plain ascii words here"];
+        let texts = [
+            "季度报告：第三季度销售数据与分析",
+            "Grüße aus Köln, liebe Grüße",
+            "a=b?c_d e",
+            "e\u{301}\u{302}x👨\u{200D}👩",
+            "plain ascii words here",
+        ];
         for text in texts {
             for budget in 1..70 {
                 for ctx in [Context::Text, Context::Phrase] {
                     let b = chunk_len_utf8(text, false, budget, Scheme::B, ctx);
                     let q = chunk_len_utf8(text, false, budget, Scheme::Q, ctx);
                     // Same cut-back as chunk_len_utf8 after the longest fit.
-                    let cut = |lo: usize| if lo == text.len() { lo } else { cut_back_utf8(text, false, lo) };
-                    assert_eq!(b, cut(reference(text, budget, &|x| b_len(x.len()))), "{text} {budget}");
-                    assert_eq!(q, cut(reference(text, budget, &|x| q_len(x, ctx))), "{text} {budget}");
+                    let cut = |lo: usize| {
+                        if lo == text.len() {
+                            lo
+                        } else {
+                            cut_back_utf8(text, false, lo)
+                        }
+                    };
+                    assert_eq!(
+                        b,
+                        cut(reference(text, budget, &|x| b_len(x.len()))),
+                        "{text} {budget}"
+                    );
+                    assert_eq!(
+                        q,
+                        cut(reference(text, budget, &|x| q_len(x, ctx))),
+                        "{text} {budget}"
+                    );
                 }
             }
         }
@@ -1021,14 +1193,23 @@ mod tests {
     #[test]
     fn utf8_word_choice_matches_the_general_one() {
         // `next_word`'s loop as written for any charset, over UTF-8 octets.
-        fn reference(rest: &str, standalone: bool, budget: usize, scheme: Scheme, ctx: Context) -> (usize, Scheme, bool) {
+        fn reference(
+            rest: &str,
+            standalone: bool,
+            budget: usize,
+            scheme: Scheme,
+            ctx: Context,
+        ) -> (usize, Scheme, bool) {
             let take = chunk_len_utf8(rest, standalone, budget, scheme, ctx);
             if scheme == Scheme::Q || take >= rest.len() {
                 return (take, scheme, false);
             }
             let mut end = take;
             while end > 0 {
-                if rest.is_char_boundary(end) && (standalone || is_unit_end(rest, end)) && end.is_multiple_of(3) {
+                if rest.is_char_boundary(end)
+                    && (standalone || is_unit_end(rest, end))
+                    && end.is_multiple_of(3)
+                {
                     return (end, scheme, false);
                 }
                 end -= 1;
@@ -1039,14 +1220,24 @@ mod tests {
             }
             (take, scheme, true)
         }
-        let texts = ["季度报告：第三季度销售数据与分析", "Grüße aus Köln, liebe Grüße", "e\u{301}\u{302}x👨\u{200D}👩😀", "👨\u{200D}👩\u{200D}👧\u{200D}👦", "a"];
+        let texts = [
+            "季度报告：第三季度销售数据与分析",
+            "Grüße aus Köln, liebe Grüße",
+            "e\u{301}\u{302}x👨\u{200D}👩😀",
+            "👨\u{200D}👩\u{200D}👧\u{200D}👦",
+            "a",
+        ];
         for text in texts {
             for budget in 1..70 {
                 for ctx in [Context::Text, Context::Phrase] {
                     for scheme in [Scheme::B, Scheme::Q] {
                         for standalone in [false, true] {
                             let got = next_word_utf8(text, standalone, budget, scheme, ctx);
-                            assert_eq!(got, reference(text, standalone, budget, scheme, ctx), "{text} {budget}");
+                            assert_eq!(
+                                got,
+                                reference(text, standalone, budget, scheme, ctx),
+                                "{text} {budget}"
+                            );
                         }
                     }
                 }
@@ -1056,15 +1247,27 @@ mod tests {
 
     #[test]
     fn a_b_word_followed_by_another_has_no_padding_in_phrases_and_parameters() {
-        for text in ["季度报告：第三季度销售数据与分析，以及第四季度的预测".repeat(3), "Grüße 😀 aus Köln, é".repeat(6)] {
+        for text in [
+            "季度报告：第三季度销售数据与分析，以及第四季度的预测".repeat(3),
+            "Grüße 😀 aus Köln, é".repeat(6),
+        ] {
             let (s, form) = phrase(&text);
             assert_eq!(form, PhraseForm::Encoded);
-            let words: Vec<&str> = s.split([' ', '\r', '\n']).filter(|w| w.starts_with("=?")).collect();
+            let words: Vec<&str> = s
+                .split([' ', '\r', '\n'])
+                .filter(|w| w.starts_with("=?"))
+                .collect();
             assert!(words.len() > 1, "{s}");
             for w in words.iter().take(words.len() - 1) {
-                assert!(!w.contains("?B?") || !w.ends_with("=?="), "padded word {w} in\n{s}");
+                assert!(
+                    !w.contains("?B?") || !w.ends_with("=?="),
+                    "padded word {w} in\n{s}"
+                );
             }
-            let parts = encode_words(&text, Context::Text, Charset::UTF_8, 60, &|| "filename".into()).unwrap();
+            let parts = encode_words(&text, Context::Text, Charset::UTF_8, 60, &|| {
+                "filename".into()
+            })
+            .unwrap();
             for w in parts.iter().take(parts.len() - 1) {
                 assert!(!w.contains("?B?") || !w.ends_with("=?="), "padded word {w}");
             }
@@ -1076,12 +1279,33 @@ mod tests {
         fn reference(word: &str, smtputf8: bool) -> bool {
             word.len() > MAX_LITERAL_WORD
                 || word.contains("=?")
-                || word.chars().any(|c| c.is_control() || (!c.is_ascii() && !smtputf8))
+                || word
+                    .chars()
+                    .any(|c| c.is_control() || (!c.is_ascii() && !smtputf8))
         }
-        let words = ["plain", "季度", "a=?b", "=", "x=", "=?", "?=", "bell\u{7}", "del\u{7f}", "c1\u{85}", "nbsp\u{a0}", "é", "\u{9f}", "\u{c2}"];
+        let words = [
+            "plain",
+            "季度",
+            "a=?b",
+            "=",
+            "x=",
+            "=?",
+            "?=",
+            "bell\u{7}",
+            "del\u{7f}",
+            "c1\u{85}",
+            "nbsp\u{a0}",
+            "é",
+            "\u{9f}",
+            "\u{c2}",
+        ];
         for w in words {
             for utf8 in [false, true] {
-                assert_eq!(word_needs_encoding(w, utf8), reference(w, utf8), "{w:?} {utf8}");
+                assert_eq!(
+                    word_needs_encoding(w, utf8),
+                    reference(w, utf8),
+                    "{w:?} {utf8}"
+                );
             }
         }
         let long = "x".repeat(MAX_LITERAL_WORD + 1);
@@ -1117,7 +1341,15 @@ mod tests {
 
     #[test]
     fn leading_trailing_and_repeated_whitespace_survive() {
-        for text in ["  leading", "trailing  ", " both ", "a  b   c", "tab\there", "   ", "a\t\t\t\t\t\t\t\t\t\t\tb"] {
+        for text in [
+            "  leading",
+            "trailing  ",
+            " both ",
+            "a  b   c",
+            "tab\there",
+            "   ",
+            "a\t\t\t\t\t\t\t\t\t\t\tb",
+        ] {
             let s = subject(text);
             check_lines(&s);
             assert_eq!(decode(&s), text, "{s}");
@@ -1126,7 +1358,8 @@ mod tests {
 
     #[test]
     fn long_chinese_subject_folds_into_words_of_at_most_75() {
-        let text = "季度报告：第三季度销售数据与分析，以及第四季度的预测和各部门的预算安排".repeat(3);
+        let text =
+            "季度报告：第三季度销售数据与分析，以及第四季度的预测和各部门的预算安排".repeat(3);
         let s = subject(&text);
         check_lines(&s);
         assert!(s.matches("\r\n ").count() >= 3);
@@ -1152,7 +1385,10 @@ mod tests {
         for word in s.split([' ', '\r', '\n']).filter(|w| w.starts_with("=?")) {
             let decoded = decode_word(word).unwrap();
             let first = decoded.chars().next().unwrap();
-            assert!(first == '👨' || first == 'e', "word starts inside a cluster: {decoded:?}");
+            assert!(
+                first == '👨' || first == 'e',
+                "word starts inside a cluster: {decoded:?}"
+            );
         }
         assert_eq!(decode(&s), text);
     }
@@ -1176,11 +1412,20 @@ mod tests {
     #[test]
     fn a_b_word_followed_by_another_has_no_padding() {
         // GMime stops at a padded B word that another word follows.
-        for text in ["季度报告：第三季度销售数据与分析，以及第四季度的预测".repeat(3), "Grüße 😀 aus Köln, é".repeat(6)] {
+        for text in [
+            "季度报告：第三季度销售数据与分析，以及第四季度的预测".repeat(3),
+            "Grüße 😀 aus Köln, é".repeat(6),
+        ] {
             let s = subject(&text);
-            let words: Vec<&str> = s.split([' ', '\r', '\n']).filter(|w| w.starts_with("=?")).collect();
+            let words: Vec<&str> = s
+                .split([' ', '\r', '\n'])
+                .filter(|w| w.starts_with("=?"))
+                .collect();
             for w in words.iter().take(words.len().saturating_sub(1)) {
-                assert!(!w.contains("?B?") || !w.ends_with("=?="), "padded word {w} in\n{s}");
+                assert!(
+                    !w.contains("?B?") || !w.ends_with("=?="),
+                    "padded word {w} in\n{s}"
+                );
             }
             assert_eq!(decode(&s), text);
         }
@@ -1217,9 +1462,18 @@ mod tests {
 
     #[test]
     fn display_names_take_the_simplest_form() {
-        assert_eq!(phrase("John Smith"), ("From: John Smith\r\n".into(), PhraseForm::Atoms));
-        assert_eq!(phrase("Smith, John"), ("From: \"Smith, John\"\r\n".into(), PhraseForm::Quoted));
-        assert_eq!(phrase("a \"b\" \\c"), ("From: \"a \\\"b\\\" \\\\c\"\r\n".into(), PhraseForm::Quoted));
+        assert_eq!(
+            phrase("John Smith"),
+            ("From: John Smith\r\n".into(), PhraseForm::Atoms)
+        );
+        assert_eq!(
+            phrase("Smith, John"),
+            ("From: \"Smith, John\"\r\n".into(), PhraseForm::Quoted)
+        );
+        assert_eq!(
+            phrase("a \"b\" \\c"),
+            ("From: \"a \\\"b\\\" \\\\c\"\r\n".into(), PhraseForm::Quoted)
+        );
         assert_eq!(phrase("张三").1, PhraseForm::Encoded);
         assert_eq!(phrase(" padded").1, PhraseForm::Encoded);
         assert_eq!(phrase("=?x?=").1, PhraseForm::Encoded);
@@ -1241,14 +1495,21 @@ mod tests {
         let word = s.trim_start_matches("From: ").trim_end();
         if word.contains("?Q?") {
             let text = word.split('?').nth(3).unwrap();
-            assert!(text.bytes().all(|b| b.is_ascii_alphanumeric() || b"!*+-/=_".contains(&b)), "{text}");
+            assert!(
+                text.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"!*+-/=_".contains(&b)),
+                "{text}"
+            );
         }
         assert_eq!(decode(&s), name);
     }
 
     #[test]
     fn smtputf8_writes_raw_utf8() {
-        let style = HeaderStyle { charset: Charset::UTF_8, smtputf8: true };
+        let style = HeaderStyle {
+            charset: Charset::UTF_8,
+            smtputf8: true,
+        };
         let mut out = Vec::new();
         let mut f = Folder::new(&mut out, "Subject");
         write_unstructured(&mut f, "季度报告 Q3", &style, &|| String::new()).unwrap();
@@ -1258,7 +1519,10 @@ mod tests {
 
     #[test]
     fn legacy_charset_words_hold_whole_characters() {
-        let style = HeaderStyle { charset: Charset::ISO_2022_JP, smtputf8: false };
+        let style = HeaderStyle {
+            charset: Charset::ISO_2022_JP,
+            smtputf8: false,
+        };
         let text = "日本語のテキストです。".repeat(6);
         let mut out = Vec::new();
         let mut f = Folder::new(&mut out, "Subject");
@@ -1268,7 +1532,11 @@ mod tests {
         let mut decoded = String::new();
         for word in s.split([' ', '\r', '\n']).filter(|w| w.starts_with("=?")) {
             assert!(word.len() <= MAX_ENCODED_WORD);
-            let b64 = word.strip_prefix("=?ISO-2022-JP?B?").unwrap().strip_suffix("?=").unwrap();
+            let b64 = word
+                .strip_prefix("=?ISO-2022-JP?B?")
+                .unwrap()
+                .strip_suffix("?=")
+                .unwrap();
             let bytes = base64_decode(b64);
             let (text, had_errors) = encoding_rs::ISO_2022_JP.decode_without_bom_handling(&bytes);
             assert!(!had_errors);

@@ -25,7 +25,11 @@ impl<'o> Folder<'o> {
     pub(crate) fn new(out: &'o mut Vec<u8>, name: &str) -> Self {
         out.extend_from_slice(name.as_bytes());
         out.push(b':');
-        Self { out, col: name.len() + 1, has_token: false }
+        Self {
+            out,
+            col: name.len() + 1,
+            has_token: false,
+        }
     }
 
     /// Octets left on the current line before the soft limit.
@@ -56,11 +60,21 @@ impl<'o> Folder<'o> {
     /// Like [`Folder::push_with`] when `trailing` octets will be glued right
     /// after the token (`,` `;` `:`), so the fit accounts for them.
     #[inline]
-    pub(crate) fn push_with_trailing(&mut self, ws: &[u8], len: usize, trailing: usize, write: impl FnOnce(&mut Vec<u8>)) {
+    pub(crate) fn push_with_trailing(
+        &mut self,
+        ws: &[u8],
+        len: usize,
+        trailing: usize,
+        write: impl FnOnce(&mut Vec<u8>),
+    ) {
         let out = self.start_token(ws, len, trailing);
         let before = out.len();
         write(out);
-        debug_assert_eq!(out.len() - before, len, "push_with: announced length differs");
+        debug_assert_eq!(
+            out.len() - before,
+            len,
+            "push_with: announced length differs"
+        );
     }
 
     /// Folds if a token of `len` octets after `ws` (and `trailing` octets
@@ -71,7 +85,8 @@ impl<'o> Folder<'o> {
         // Only a single space is a fold point for the soft limit: parsers
         // such as mail-parser turn a fold and the whitespace around it into
         // one space, so folding at a tab or a run of spaces would change it.
-        let over_soft = self.col + ws.len() + len + trailing > SOFT_LINE_LIMIT && self.has_token && ws == b" ";
+        let over_soft =
+            self.col + ws.len() + len + trailing > SOFT_LINE_LIMIT && self.has_token && ws == b" ";
         let over_hard = self.col + ws.len() + len > HARD_LINE_LIMIT;
         if !ws.is_empty() && (over_soft || over_hard) {
             self.out.extend_from_slice(b"\r\n");
@@ -120,7 +135,9 @@ mod tests {
         for l in lines(&out) {
             assert!(l.len() <= SOFT_LINE_LIMIT, "{l:?}");
         }
-        let unfolded = String::from_utf8(out.clone()).unwrap().replace("\r\n ", " ");
+        let unfolded = String::from_utf8(out.clone())
+            .unwrap()
+            .replace("\r\n ", " ");
         assert_eq!(unfolded, format!("Subject: {}\r\n", words.join(" ")));
     }
 

@@ -33,12 +33,17 @@ fn split_at_last_at(s: &str) -> Option<(&str, &str)> {
 fn is_no_fold_literal(s: &str) -> bool {
     s.strip_prefix('[')
         .and_then(|s| s.strip_suffix(']'))
-        .is_some_and(|d| d.bytes().all(|b| b.is_ascii_graphic() && !b"[]\\".contains(&b)))
+        .is_some_and(|d| {
+            d.bytes()
+                .all(|b| b.is_ascii_graphic() && !b"[]\\".contains(&b))
+        })
 }
 
 fn strip_angles(s: &str) -> &str {
     let t = super::trim(s);
-    t.strip_prefix('<').and_then(|t| t.strip_suffix('>')).unwrap_or(t)
+    t.strip_prefix('<')
+        .and_then(|t| t.strip_suffix('>'))
+        .unwrap_or(t)
 }
 
 /// A `Message-ID`, `In-Reply-To` or `References` identifier,
@@ -57,16 +62,26 @@ impl MessageId {
     /// or is longer than [`MAX_ID_LEN`].
     pub fn new(id: &str) -> Result<Self> {
         let inner = strip_angles(id);
-        let invalid = |reason| Error::InvalidMessageId { input: id.to_owned(), reason };
+        let invalid = |reason| Error::InvalidMessageId {
+            input: id.to_owned(),
+            reason,
+        };
         if inner.len() > MAX_ID_LEN {
-            return Err(invalid("longer than 983 octets, it cannot fit on a line of 998 (RFC 5322 §2.1.1, §3.6.4)"));
+            return Err(invalid(
+                "longer than 983 octets, it cannot fit on a line of 998 (RFC 5322 §2.1.1, §3.6.4)",
+            ));
         }
-        let (left, right) = split_at_last_at(inner).ok_or_else(|| invalid("no @ (RFC 5322 §3.6.4: id-left \"@\" id-right)"))?;
+        let (left, right) = split_at_last_at(inner)
+            .ok_or_else(|| invalid("no @ (RFC 5322 §3.6.4: id-left \"@\" id-right)"))?;
         if !is_dot_atom_text(left) {
-            return Err(invalid("the part before @ must be dot-atom-text (RFC 5322 §3.6.4)"));
+            return Err(invalid(
+                "the part before @ must be dot-atom-text (RFC 5322 §3.6.4)",
+            ));
         }
         if !is_dot_atom_text(right) && !is_no_fold_literal(right) {
-            return Err(invalid("the part after @ must be a domain or a [literal] (RFC 5322 §3.6.4)"));
+            return Err(invalid(
+                "the part after @ must be a domain or a [literal] (RFC 5322 §3.6.4)",
+            ));
         }
         Ok(Self(inner.to_owned()))
     }
@@ -122,9 +137,14 @@ impl ContentId {
     /// `.` and one `@`, or is longer than [`MAX_ID_LEN`].
     pub fn new(id: &str) -> Result<Self> {
         let inner = strip_angles(id);
-        let invalid = |reason| Error::InvalidContentId { input: id.to_owned(), reason };
+        let invalid = |reason| Error::InvalidContentId {
+            input: id.to_owned(),
+            reason,
+        };
         if inner.len() > MAX_ID_LEN {
-            return Err(invalid("longer than 983 octets, it cannot fit on a line of 998 (RFC 5322 §2.1.1, §3.6.4)"));
+            return Err(invalid(
+                "longer than 983 octets, it cannot fit on a line of 998 (RFC 5322 §2.1.1, §3.6.4)",
+            ));
         }
         let ok = match split_at_last_at(inner) {
             Some((l, r)) => is_dot_atom_text(l) && (is_dot_atom_text(r) || is_no_fold_literal(r)),
@@ -174,9 +194,26 @@ mod tests {
 
     #[test]
     fn message_ids_are_validated() {
-        assert_eq!(MessageId::new("<abc.123@example.com>").unwrap().as_str(), "abc.123@example.com");
-        assert_eq!(MessageId::new("x@[127.0.0.1]").unwrap().as_str(), "x@[127.0.0.1]");
-        for bad in ["", "no-at", "a b@c", "a@b c", "<a@b", "a@b\r\nBcc: x", "@b", "a@", ".a@b", "a@b..c"] {
+        assert_eq!(
+            MessageId::new("<abc.123@example.com>").unwrap().as_str(),
+            "abc.123@example.com"
+        );
+        assert_eq!(
+            MessageId::new("x@[127.0.0.1]").unwrap().as_str(),
+            "x@[127.0.0.1]"
+        );
+        for bad in [
+            "",
+            "no-at",
+            "a b@c",
+            "a@b c",
+            "<a@b",
+            "a@b\r\nBcc: x",
+            "@b",
+            "a@",
+            ".a@b",
+            "a@b..c",
+        ] {
             assert!(MessageId::new(bad).is_err(), "{bad:?}");
         }
     }
@@ -184,7 +221,10 @@ mod tests {
     #[test]
     fn content_ids_may_omit_the_domain() {
         assert_eq!(ContentId::new("logo").unwrap().as_str(), "logo");
-        assert_eq!(ContentId::new("<logo.png@x>").unwrap().as_str(), "logo.png@x");
+        assert_eq!(
+            ContentId::new("<logo.png@x>").unwrap().as_str(),
+            "logo.png@x"
+        );
         for bad in ["", "a b", "a\nb", "<>", "a@b@c", "图"] {
             assert!(ContentId::new(bad).is_err(), "{bad:?}");
         }
@@ -193,7 +233,10 @@ mod tests {
     /// A 1,000-octet id made a 1,015-octet line before the bound.
     #[test]
     fn ids_fit_on_one_line() {
-        let at = format!("{}@example.com", "a".repeat(MAX_ID_LEN - "@example.com".len()));
+        let at = format!(
+            "{}@example.com",
+            "a".repeat(MAX_ID_LEN - "@example.com".len())
+        );
         let over = format!("a{at}");
         assert_eq!(("In-Reply-To: <".len() + at.len() + ">".len()), 998);
         assert!(MessageId::new(&at).is_ok() && ContentId::new(&at).is_ok());

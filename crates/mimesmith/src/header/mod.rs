@@ -63,7 +63,10 @@ impl HeaderName {
     /// a character outside ftext.
     pub fn new(name: impl Into<Cow<'static, str>>) -> Result<Self> {
         let name = name.into();
-        let invalid = |reason| Error::InvalidHeaderName { name: name.to_string(), reason };
+        let invalid = |reason| Error::InvalidHeaderName {
+            name: name.to_string(),
+            reason,
+        };
         if name.is_empty() {
             return Err(invalid("a header name cannot be empty"));
         }
@@ -75,7 +78,9 @@ impl HeaderName {
                 '\r' | '\n' => "CR and LF cannot appear in a header name (RFC 5322 §2.2)",
                 ':' => "a colon ends a header name (RFC 5322 §2.2)",
                 ' ' | '\t' => "whitespace cannot appear in a header name (RFC 5322 §2.2)",
-                _ => "only printable US-ASCII other than ':' may appear in a header name (RFC 5322 §2.2)",
+                _ => {
+                    "only printable US-ASCII other than ':' may appear in a header name (RFC 5322 §2.2)"
+                }
             }));
         }
         Ok(Self(name))
@@ -139,11 +144,17 @@ impl std::str::FromStr for HeaderName {
 ///
 /// # Errors
 /// [`Error::Unrepresentable`] when the charset cannot hold the text.
-pub fn format_unstructured(name: &HeaderName, value: &str, options: &crate::FormatOptions) -> Result<String> {
+pub fn format_unstructured(
+    name: &HeaderName,
+    value: &str,
+    options: &crate::FormatOptions,
+) -> Result<String> {
     let value = sanitize_line_breaks(value);
     let mut out = Vec::new();
     let mut f = fold::Folder::new(&mut out, name.as_str());
-    encoded_word::write_unstructured(&mut f, &value, &options.header_style(), &|| name.as_str().to_owned())?;
+    encoded_word::write_unstructured(&mut f, &value, &options.header_style(), &|| {
+        name.as_str().to_owned()
+    })?;
     f.finish();
     Ok(String::from_utf8_lossy(&out).into_owned())
 }
@@ -154,10 +165,16 @@ pub fn format_unstructured(name: &HeaderName, value: &str, options: &crate::Form
 /// # Errors
 /// [`Error::Unrepresentable`], or [`Error::InvalidAddress`] for a UTF-8
 /// local part without SMTPUTF8.
-pub fn format_address_list(name: &HeaderName, list: &[address::Address], options: &crate::FormatOptions) -> Result<String> {
+pub fn format_address_list(
+    name: &HeaderName,
+    list: &[address::Address],
+    options: &crate::FormatOptions,
+) -> Result<String> {
     let mut out = Vec::new();
     let mut f = fold::Folder::new(&mut out, name.as_str());
-    address::write_address_list(&mut f, list, &options.header_style(), &|| name.as_str().to_owned())?;
+    address::write_address_list(&mut f, list, &options.header_style(), &|| {
+        name.as_str().to_owned()
+    })?;
     f.finish();
     Ok(String::from_utf8_lossy(&out).into_owned())
 }
@@ -177,9 +194,19 @@ pub fn format_disposition(
     let mut f = fold::Folder::new(&mut out, "Content-Disposition");
     let name = crate::part::clean_filename(filename);
     let d = disposition.as_str();
-    f.push_with_trailing(b" ", d.len(), usize::from(name.is_some()), |out| out.extend_from_slice(d.as_bytes()));
+    f.push_with_trailing(b" ", d.len(), usize::from(name.is_some()), |out| {
+        out.extend_from_slice(d.as_bytes())
+    });
     if let Some(name) = name {
-        rfc2231::write_param(&mut f, "filename", &name, &options.param_style(), true, true, &|| "filename".to_owned())?;
+        rfc2231::write_param(
+            &mut f,
+            "filename",
+            &name,
+            &options.param_style(),
+            true,
+            true,
+            &|| "filename".to_owned(),
+        )?;
     }
     f.finish();
     Ok(String::from_utf8_lossy(&out).into_owned())
@@ -191,7 +218,11 @@ pub fn format_disposition(
 #[inline]
 pub(crate) fn trim(s: &str) -> &str {
     let printable = |b: Option<&u8>| b.is_some_and(|&b| (0x21..0x7F).contains(&b));
-    if printable(s.as_bytes().first()) && printable(s.as_bytes().last()) { s } else { s.trim() }
+    if printable(s.as_bytes().first()) && printable(s.as_bytes().last()) {
+        s
+    } else {
+        s.trim()
+    }
 }
 
 /// Replaces every run of CR and LF in a header value with one space.
@@ -240,7 +271,16 @@ mod tests {
 
     #[test]
     fn header_names_with_injection_characters_cannot_exist() {
-        for bad in ["X-A\r\nBcc", "X-A\nB", "X:A", "X A", "", "X\u{7f}", "Ünïcode", "X\0"] {
+        for bad in [
+            "X-A\r\nBcc",
+            "X-A\nB",
+            "X:A",
+            "X A",
+            "",
+            "X\u{7f}",
+            "Ünïcode",
+            "X\0",
+        ] {
             assert!(HeaderName::new(bad.to_owned()).is_err(), "{bad:?}");
         }
         assert!(HeaderName::new("x".repeat(77)).is_err());
@@ -257,7 +297,21 @@ mod tests {
 
     #[test]
     fn the_quick_trim_is_trim() {
-        for s in ["", " ", "a", " a", "a ", "\u{3000}a", "a\u{a0}", "\u{85}x\u{85}", "<id@x>", "\ta\n", "\u{7f}", "~x~", "!"] {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\u{3000}a",
+            "a\u{a0}",
+            "\u{85}x\u{85}",
+            "<id@x>",
+            "\ta\n",
+            "\u{7f}",
+            "~x~",
+            "!",
+        ] {
             assert_eq!(trim(s), s.trim(), "{s:?}");
         }
     }

@@ -23,7 +23,10 @@ const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 /// Length of `bytes` percent-encoded (RFC 2231 §4).
 fn pct_len(bytes: &[u8]) -> usize {
-    bytes.iter().map(|&b| if is_attribute_char(b) { 1 } else { 3 }).sum()
+    bytes
+        .iter()
+        .map(|&b| if is_attribute_char(b) { 1 } else { 3 })
+        .sum()
 }
 
 fn push_pct(out: &mut Vec<u8>, bytes: &[u8]) {
@@ -63,7 +66,13 @@ pub(crate) struct ParamStyle {
 /// The room a segment has on a continuation line: ` name*NN*=` before it
 /// and `;` after it.
 fn segment_room(name: &str, index: usize) -> usize {
-    let digits = if index < 10 { 1 } else if index < 100 { 2 } else { 3 };
+    let digits = if index < 10 {
+        1
+    } else if index < 100 {
+        2
+    } else {
+        3
+    };
     SOFT_LINE_LIMIT.saturating_sub(1 + name.len() + 1 + digits + 2 + 1)
 }
 
@@ -79,12 +88,15 @@ pub(crate) fn write_param(
 ) -> Result<()> {
     // Room for the `;` that follows every parameter but the last.
     let after = usize::from(!last);
-    let raw_ok = |c: char| c == ' ' || c.is_ascii_graphic() || (ps.header.smtputf8 && !c.is_ascii() && !c.is_control());
+    let raw_ok = |c: char| {
+        c == ' ' || c.is_ascii_graphic() || (ps.header.smtputf8 && !c.is_ascii() && !c.is_control())
+    };
     // A value containing `=?` would be decoded as an encoded word by
     // parsers that decode inside quotes, and `;`, `"` and `\` inside quotes
     // are mishandled by naive parameter splitters (mailparse 0.16 cuts at
     // the `;`): percent-encoding keeps all of them literal everywhere.
-    let plain = value.chars().all(raw_ok) && !value.contains("=?") && !value.contains([';', '"', '\\']);
+    let plain =
+        value.chars().all(raw_ok) && !value.contains("=?") && !value.contains([';', '"', '\\']);
     if plain && !always_quote && is_token(value) && value.len() <= MAX_LITERAL_WORD {
         f.glue(b";");
         f.push_with_trailing(b" ", name.len() + 1 + value.len(), after, |out| {
@@ -135,7 +147,9 @@ pub(crate) fn write_param(
     // mailparse decodes encoded words in the whole field before it splits
     // parameters, so a decoded `;` `"` or `\` would cut the value: those
     // names are given in RFC 2231 form only.
-    let compat = ps.rfc2047_compat && matches!(name, "name" | "filename") && !value.contains([';', '"', '\\']);
+    let compat = ps.rfc2047_compat
+        && matches!(name, "name" | "filename")
+        && !value.contains([';', '"', '\\']);
     write_extended(f, name, value, ps, if compat { 1 } else { after }, context)?;
     if compat {
         write_compat(f, name, value, ps, after, context)?;
@@ -172,7 +186,8 @@ fn write_extended(
     let mut rest = value;
     let mut index = 0;
     while !rest.is_empty() {
-        let room = segment_room(name, index).saturating_sub(if index == 0 { prefix_len } else { 0 });
+        let room =
+            segment_room(name, index).saturating_sub(if index == 0 { prefix_len } else { 0 });
         // The longest run of whole characters whose encoding fits.
         let mut take = 0;
         for (i, c) in rest.char_indices() {
@@ -241,14 +256,29 @@ mod tests {
     use crate::encode::charset::Charset;
 
     fn style(compat: bool) -> ParamStyle {
-        ParamStyle { header: HeaderStyle { charset: Charset::UTF_8, smtputf8: false }, rfc2047_compat: compat }
+        ParamStyle {
+            header: HeaderStyle {
+                charset: Charset::UTF_8,
+                smtputf8: false,
+            },
+            rfc2047_compat: compat,
+        }
     }
 
     fn disposition(value: &str, compat: bool) -> String {
         let mut out = Vec::new();
         let mut f = Folder::new(&mut out, "Content-Disposition");
         f.push(b" ", b"attachment");
-        write_param(&mut f, "filename", value, &style(compat), true, true, &|| "filename".into()).unwrap();
+        write_param(
+            &mut f,
+            "filename",
+            value,
+            &style(compat),
+            true,
+            true,
+            &|| "filename".into(),
+        )
+        .unwrap();
         f.finish();
         String::from_utf8(out).unwrap()
     }
@@ -259,7 +289,9 @@ mod tests {
         let mut segs: Vec<(usize, bool, String)> = Vec::new();
         for p in unfolded.split(';').skip(1) {
             let (k, v) = p.trim().split_once('=').unwrap();
-            let Some(rest) = k.strip_prefix(name) else { continue };
+            let Some(rest) = k.strip_prefix(name) else {
+                continue;
+            };
             if rest.is_empty() {
                 continue;
             }
@@ -276,7 +308,11 @@ mod tests {
         for (i, (idx, ext, v)) in segs.iter().enumerate() {
             assert_eq!(*idx, i);
             if *ext {
-                let v = if i == 0 { v.splitn(3, '\'').nth(2).unwrap() } else { v.as_str() };
+                let v = if i == 0 {
+                    v.splitn(3, '\'').nth(2).unwrap()
+                } else {
+                    v.as_str()
+                };
                 let b = v.as_bytes();
                 let mut k = 0;
                 while k < b.len() {
@@ -306,15 +342,22 @@ mod tests {
     #[test]
     fn chinese_names_use_rfc2231_and_the_outlook_form() {
         let s = disposition("季度报告.pdf", true);
-        assert!(s.contains("filename*=UTF-8''%E5%AD%A3%E5%BA%A6%E6%8A%A5%E5%91%8A.pdf"), "{s}");
-        assert!(s.contains("filename=\"=?UTF-8?B?5a2j5bqm5oql5ZGKLnBkZg==?=\""), "{s}");
+        assert!(
+            s.contains("filename*=UTF-8''%E5%AD%A3%E5%BA%A6%E6%8A%A5%E5%91%8A.pdf"),
+            "{s}"
+        );
+        assert!(
+            s.contains("filename=\"=?UTF-8?B?5a2j5bqm5oql5ZGKLnBkZg==?=\""),
+            "{s}"
+        );
         let s = disposition("季度报告.pdf", false);
         assert!(!s.contains("=?"), "{s}");
     }
 
     #[test]
     fn long_names_continue_between_characters() {
-        let name = "第三季度销售数据与分析报告（华东区、华南区、西南区）最终版本审阅稿".repeat(2) + ".xlsx";
+        let name = "第三季度销售数据与分析报告（华东区、华南区、西南区）最终版本审阅稿".repeat(2)
+            + ".xlsx";
         let s = disposition(&name, false);
         for line in s.trim_end().split("\r\n") {
             assert!(line.len() <= SOFT_LINE_LIMIT, "{line}");
@@ -322,7 +365,11 @@ mod tests {
         assert!(s.contains("filename*0*=UTF-8''"), "{s}");
         assert!(s.contains("filename*1*="), "{s}");
         // Every segment decodes on its own: none starts or ends inside a character.
-        for seg in s.replace("\r\n", "").split(';').filter(|p| p.contains("filename*")) {
+        for seg in s
+            .replace("\r\n", "")
+            .split(';')
+            .filter(|p| p.contains("filename*"))
+        {
             let v = seg.split_once('=').unwrap().1;
             let v = v.rsplit('\'').next().unwrap();
             let bytes: Vec<u8> = v
@@ -338,7 +385,10 @@ mod tests {
                     }
                 })
                 .collect();
-            assert!(String::from_utf8(bytes).is_ok(), "segment cut inside a character: {seg}");
+            assert!(
+                String::from_utf8(bytes).is_ok(),
+                "segment cut inside a character: {seg}"
+            );
         }
         assert_eq!(decode_2231(&s, "filename"), name);
     }
@@ -363,7 +413,10 @@ mod tests {
     #[test]
     fn encoded_word_lookalikes_are_percent_encoded() {
         let s = disposition("=?UTF-8?B?5byg?=", false);
-        assert!(s.contains("filename*=UTF-8''%3D%3FUTF-8%3FB%3F5byg%3F%3D"), "{s}");
+        assert!(
+            s.contains("filename*=UTF-8''%3D%3FUTF-8%3FB%3F5byg%3F%3D"),
+            "{s}"
+        );
     }
 
     #[test]
