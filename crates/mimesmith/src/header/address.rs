@@ -5,7 +5,7 @@
 use std::fmt;
 
 use super::HeaderStyle;
-use super::encoded_word::{PhraseForm, is_atext, write_phrase};
+use super::encoded_word::{ATEXT, PhraseForm, is_atext, write_phrase};
 use super::fold::Folder;
 use crate::error::{Error, Result};
 
@@ -346,39 +346,6 @@ impl std::hash::Hash for EmailAddress {
     }
 }
 
-/// ASCII atext (RFC 5322 §3.2.3) by octet; octets above 127 are false.
-const ATEXT_OCTET: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut c = 0;
-    while c < 128 {
-        let b = c as u8;
-        t[c] = b.is_ascii_alphanumeric()
-            || matches!(
-                b,
-                b'!' | b'#'
-                    | b'$'
-                    | b'%'
-                    | b'&'
-                    | b'\''
-                    | b'*'
-                    | b'+'
-                    | b'-'
-                    | b'/'
-                    | b'='
-                    | b'?'
-                    | b'^'
-                    | b'_'
-                    | b'`'
-                    | b'{'
-                    | b'|'
-                    | b'}'
-                    | b'~'
-            );
-        c += 1;
-    }
-    t
-};
-
 /// dot-atom-text (RFC 5322 §3.2.3), with UTF-8 atext (RFC 6532 §3.2).
 fn is_dot_atom(s: &str) -> bool {
     dot_atom(s).is_some()
@@ -396,7 +363,7 @@ pub(crate) fn dot_atom(s: &str) -> Option<bool> {
             if prev == b'.' {
                 return None;
             }
-        } else if !ATEXT_OCTET[usize::from(c)] {
+        } else if !ATEXT[usize::from(c)] {
             // Only UTF-8 can still be atext (RFC 6532): check by characters.
             let utf8 = c >= 0x80
                 && !s.contains("..")

@@ -847,9 +847,10 @@ pub(crate) enum PhraseForm {
     Encoded,
 }
 
-/// ASCII atext (RFC 5322 §3.2.3), as a table.
-const ATEXT: [bool; 128] = {
-    let mut t = [false; 128];
+/// ASCII atext (RFC 5322 §3.2.3) by octet; octets above 127 are false
+/// (UTF-8 atext, RFC 6532 §3.2, is judged by character in [`is_atext`]).
+pub(crate) const ATEXT: [bool; 256] = {
+    let mut t = [false; 256];
     let mut c = 0;
     while c < 128 {
         let b = c as u8;
