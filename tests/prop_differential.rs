@@ -32,6 +32,7 @@ use mimesmith_tests::python::{Python, config};
 use mimesmith_tests::rfc2047;
 use mimesmith_verify::model::normalize_newlines;
 use mimesmith_verify::parse::{Part, parse};
+use mimesmith_verify::roundtrip::bare_address;
 use mimesmith_verify::strategy::{TextOptions, arb_spec};
 use proptest::prelude::*;
 use serde_json::Value;
@@ -228,28 +229,6 @@ fn python_reading(bytes: &[u8]) -> Result<Reading, String> {
     Ok(r)
 }
 
-/// An address with a quoted local part unquoted and unescaped: mail-parser
-/// (the reference) drops the escapes of a quoted local part (documented in
-/// `mimesmith_verify::roundtrip`); the others keep the quotes.
-fn bare(addr: &str) -> String {
-    let Some((local, domain)) = addr.rsplit_once('@') else {
-        return addr.to_owned();
-    };
-    let local = local
-        .strip_prefix('"')
-        .and_then(|l| l.strip_suffix('"'))
-        .unwrap_or(local);
-    let mut out = String::new();
-    let mut chars = local.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => out.extend(chars.next()),
-            c => out.push(c),
-        }
-    }
-    format!("{out}@{domain}")
-}
-
 /// An address list cut after each group's `;` at the `,` that follows it
 /// (outside quoted strings, comments and angle brackets), or `None` when
 /// the list has no such place.
@@ -337,8 +316,8 @@ fn compare(parser: &str, got: &Reading, want: &Reading, msg: &[u8]) -> Result<()
             .unwrap_or_default();
         for ((gn, ga), (wn, wa)) in g.iter().zip(w) {
             prop_assert_eq!(
-                bare(ga),
-                bare(wa),
+                bare_address(ga),
+                bare_address(wa),
                 "{}: {} address\n{}",
                 parser,
                 field,

@@ -135,30 +135,35 @@ fn addr_lists(out: &mut Vec<Mismatch>, field: &str, want: &[ExpAddr], got: &[Add
     }
 }
 
+/// An address with a quoted local part unquoted and unescaped
+/// (`"a\"b"@x` becomes `a"b@x`): the form in which readers that keep the
+/// quotes and escapes and mail-parser, which drops them, can be compared.
+#[must_use]
+pub fn bare_address(addr: &str) -> String {
+    let Some((local, domain)) = addr.rsplit_once('@') else {
+        return addr.to_owned();
+    };
+    let local = local
+        .strip_prefix('"')
+        .and_then(|l| l.strip_suffix('"'))
+        .unwrap_or(local);
+    let mut out = String::new();
+    let mut chars = local.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.extend(chars.next()),
+            c => out.push(c),
+        }
+    }
+    format!("{out}@{domain}")
+}
+
 /// Documented mail-parser quirk: it reads a quoted local part without its
 /// backslash escapes, keeping the quotes inside angle brackets
 /// (`<"a\"b"@x>` reads as `"a"b"@x`) and dropping them otherwise. Both
 /// sides are compared with the quotes and escapes taken away.
 fn same_address(written: &str, read: &str) -> bool {
-    fn bare(addr: &str) -> String {
-        let Some((local, domain)) = addr.rsplit_once('@') else {
-            return addr.to_owned();
-        };
-        let local = local
-            .strip_prefix('"')
-            .and_then(|l| l.strip_suffix('"'))
-            .unwrap_or(local);
-        let mut out = String::new();
-        let mut chars = local.chars();
-        while let Some(c) = chars.next() {
-            match c {
-                '\\' => out.extend(chars.next()),
-                c => out.push(c),
-            }
-        }
-        format!("{out}@{domain}")
-    }
-    written == read || bare(written) == bare(read)
+    written == read || bare_address(written) == bare_address(read)
 }
 
 /// Compares an expectation with a parsed message.
