@@ -707,50 +707,28 @@ impl<'a> Leaf<'a> {
         let is_message = part.content_type.is_message();
         let is_text_type = part.content_type.is_text();
         let charset = part.charset.unwrap_or(opts.charset);
+        // Bytes, a file or a reader: octets to carry as they are.
+        let raw = if is_message {
+            BodyKind::Message
+        } else {
+            BodyKind::Binary
+        };
         let body = std::mem::replace(&mut part.body, Body::Bytes(Cow::Borrowed(&[])));
         let (data, kind, written_charset) = match body {
             Body::Text(text) => {
                 let bytes = charset.encode_cow(text, &|| part.describe())?;
-                let kind = if is_message {
-                    BodyKind::Message
-                } else {
-                    BodyKind::Text
-                };
+                let kind = if is_message { raw } else { BodyKind::Text };
                 (
                     Data::Mem(bytes),
                     kind,
                     (is_text_type && !is_message).then_some(charset),
                 )
             }
-            Body::Bytes(b) => (
-                Data::Mem(b),
-                if is_message {
-                    BodyKind::Message
-                } else {
-                    BodyKind::Binary
-                },
-                None,
-            ),
-            Body::File(path) => (
-                Data::File(path),
-                if is_message {
-                    BodyKind::Message
-                } else {
-                    BodyKind::Binary
-                },
-                None,
-            ),
+            Body::Bytes(b) => (Data::Mem(b), raw, None),
+            Body::File(path) => (Data::File(path), raw, None),
             Body::Reader(r) => {
                 part.body = Body::Reader(r);
-                (
-                    Data::Reader,
-                    if is_message {
-                        BodyKind::Message
-                    } else {
-                        BodyKind::Binary
-                    },
-                    None,
-                )
+                (Data::Reader, raw, None)
             }
         };
         // A text part given as bytes keeps the charset parameter the caller set.

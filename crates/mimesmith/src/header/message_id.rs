@@ -16,6 +16,10 @@ const GENERATED_ID_LEN: usize = 24;
 /// 998 − `In-Reply-To: <>`.len().
 pub const MAX_ID_LEN: usize = 998 - "In-Reply-To: <>".len();
 
+/// Why an identifier over [`MAX_ID_LEN`] is refused.
+const TOO_LONG: &str =
+    "longer than 983 octets, it cannot fit on a line of 998 (RFC 5322 §2.1.1, §3.6.4)";
+
 /// dot-atom-text (RFC 5322 §3.2.3), ASCII only (the address table, which
 /// also tells UTF-8 dot-atoms apart).
 fn is_dot_atom_text(s: &str) -> bool {
@@ -67,9 +71,7 @@ impl MessageId {
             reason,
         };
         if inner.len() > MAX_ID_LEN {
-            return Err(invalid(
-                "longer than 983 octets, it cannot fit on a line of 998 (RFC 5322 §2.1.1, §3.6.4)",
-            ));
+            return Err(invalid(TOO_LONG));
         }
         let (left, right) = split_at_last_at(inner)
             .ok_or_else(|| invalid("no @ (RFC 5322 §3.6.4: id-left \"@\" id-right)"))?;
@@ -142,9 +144,7 @@ impl ContentId {
             reason,
         };
         if inner.len() > MAX_ID_LEN {
-            return Err(invalid(
-                "longer than 983 octets, it cannot fit on a line of 998 (RFC 5322 §2.1.1, §3.6.4)",
-            ));
+            return Err(invalid(TOO_LONG));
         }
         let ok = match split_at_last_at(inner) {
             Some((l, r)) => is_dot_atom_text(l) && (is_dot_atom_text(r) || is_no_fold_literal(r)),
