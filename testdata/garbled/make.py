@@ -163,6 +163,28 @@ case(
     [("bare-lf", I)],
     text="line one\nline two\n",
 )
+mac = (
+    std(ct='multipart/mixed; boundary="mac"', cte=None)
+    + b"\r\n--mac\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nline one\r\nline two\r\n"
+    + b"--mac\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+    + b64(PDF).encode()
+    + b"--mac--\r\n"
+).replace(b"\r\n", b"\r")
+case(
+    "bare-cr-mac",
+    mac,
+    "Every line ends in a bare CR, as classic Mac OS and some Japanese carriers write: parsers that split at LF see one header line and no body.",
+    [("bare-lf", E, {"message_contains": "bare CR"})],
+    text="line one\nline two",  # a bare CR is read as a line end (LF)
+    binary_parts=["2"],
+)
+case(
+    "line-endings-mixed-cr",
+    std() + b"\r\nline one\nline two\rline three\r\n",
+    "CRLF, bare LF and bare CR in one message (RFC 5322 §2.3): a body pasted together from three systems.",
+    [("bare-lf", E, {"message_contains": "bare CR"})],
+    text="line one\nline two\nline three\r\n",
+)
 long_line = ("word " * 220).strip()
 case(
     "line-too-long",

@@ -169,8 +169,6 @@ struct Line {
     len: usize,
     /// Ends in a bare LF or a bare CR.
     bare: bool,
-    /// Ends in CRLF.
-    crlf: bool,
 }
 
 fn lines(raw: &[u8]) -> Vec<Line> {
@@ -185,7 +183,6 @@ fn lines(raw: &[u8]) -> Vec<Line> {
                     number,
                     len: i - start,
                     bare: true,
-                    crlf: false,
                 });
                 start = i + 1;
                 number += 1;
@@ -195,22 +192,20 @@ fn lines(raw: &[u8]) -> Vec<Line> {
                     number,
                     len: i - start,
                     bare: false,
-                    crlf: true,
                 });
                 i += 1;
                 start = i + 1;
                 number += 1;
             }
             Some(b'\r') => {
-                // A bare CR: counted as a bare line end, though readers that
-                // split on LF only see one line (line numbers follow LF).
+                // A bare CR ends a line, as the parser reads it.
                 out.push(Line {
                     number,
                     len: i - start,
                     bare: true,
-                    crlf: false,
                 });
                 start = i + 1;
+                number += 1;
             }
             _ => {}
         }
@@ -221,7 +216,6 @@ fn lines(raw: &[u8]) -> Vec<Line> {
             number,
             len: raw.len() - start,
             bare: false,
-            crlf: false,
         });
     }
     out
@@ -271,30 +265,37 @@ fn in_spans(spans: &[(usize, usize)], n: usize) -> bool {
         .any(|&(a, b)| (a..=b).contains(&n))
 }
 
+/// `bare-lf`, saying which line endings the message has (RFC 5322 §2.3: CR
+/// and LF only together). LF only is a file stored the Unix way (`info`: an
+/// MTA converts it); CR only (classic Mac OS) and any mix are errors, since
+/// readers split such lines differently.
+fn line_ending_diagnostic(e: crate::parse::LineEndings) -> Diagnostic {
+    if e.crlf == 0 && e.cr == 0 {
+        return Diagnostic::new(
+            Code::BareLf,
+            format!("every line ends in a bare LF ({} lines): a file stored the Unix way; on the wire SMTP needs CRLF", e.lf),
+        )
+        .with_severity(Severity::Info)
+        .with_suggestion("let the sending MTA convert, or write CRLF");
+    }
+    let message = if e.crlf == 0 && e.lf == 0 {
+        format!("every line ends in a bare CR ({} lines), as classic Mac OS wrote them: readers that split lines at LF see one long line", e.cr)
+    } else {
+        let mut kinds = Vec::new();
+        for (n, kind) in [(e.crlf, "CRLF"), (e.lf, "a bare LF"), (e.cr, "a bare CR")] {
+            if n > 0 {
+                kinds.push(format!("{n} in {kind}"));
+            }
+        }
+        format!("mixed line endings: of the lines, {}", kinds.join(", "))
+    };
+    Diagnostic::new(Code::BareLf, message).with_suggestion("end every line with CRLF")
+}
+
 fn line_rules(raw: &[u8], parsed: &ParsedMessage, out: &mut Vec<Diagnostic>) {
     let all = lines(raw);
-    let bare: Vec<&Line> = all.iter().filter(|l| l.bare).collect();
-    let crlf = all.iter().filter(|l| l.crlf).count();
-    if let Some(first) = bare.first() {
-        let n = bare.len();
-        let d = if crlf == 0 {
-            Diagnostic::new(
-                Code::BareLf,
-                format!("every line ends in a bare LF ({n} lines): a file stored the Unix way; on the wire SMTP needs CRLF"),
-            )
-            .with_severity(Severity::Info)
-            .with_suggestion("let the sending MTA convert, or write CRLF")
-        } else {
-            Diagnostic::new(
-                Code::BareLf,
-                format!(
-                    "{n} line(s) end in a bare LF or CR among {crlf} CRLF lines, first at line {}",
-                    first.number
-                ),
-            )
-            .with_suggestion("end every line with CRLF")
-        };
-        out.push(d.with_line(first.number));
+    if let Some(first) = all.iter().find(|l| l.bare) {
+        out.push(line_ending_diagnostic(parsed.line_endings).with_line(first.number));
     }
     let long: Vec<&Line> = all.iter().filter(|l| l.len > HARD_LIMIT).collect();
     if let Some(first) = long.first() {

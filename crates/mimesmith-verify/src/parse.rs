@@ -91,7 +91,18 @@
 //!   part's MIME fields here (the structure was built from them). The header
 //!   accessors ([`ParsedMessage::header`]) return the *first*.
 //!
-//! Line numbers count LF-terminated lines of the input; parts inside a
+//! - **Only LF ends a line for mail-parser.** A message with CR-only line
+//!   endings (classic Mac OS, some Japanese carriers) is one long header line
+//!   to it: no body, no parts. Every line ending is accepted here: CRLF, LF,
+//!   CR and any mix. A bare CR (one not followed by LF) is read as a line end:
+//!   mail-parser is handed a same-length copy in which each bare CR is an LF,
+//!   so offsets, spans and line numbers still point into the input.
+//!   [`ParsedMessage::line_endings`] counts each kind, and the `bare-lf` lint
+//!   says which it was. A bare CR inside a `binary` body (RFC 2045 §2.9 allows
+//!   one there) becomes an LF too: `binary` is almost never sent, and RFC 5322
+//!   §2.3 allows CR only as part of CRLF everywhere else.
+//!
+//! Line numbers count lines of the input (ended by CRLF, LF or a bare CR); parts inside a
 //! transfer-encoded (e.g. base64) message/rfc822 have no place in the raw
 //! message and report `None` (headers there report the line of the enclosing
 //! body).
@@ -481,6 +492,66 @@ pub struct ParsedMessage {
     pub skipped_blank_lines: usize,
     /// Number of parts in the tree.
     pub part_count: usize,
+    /// How the input's lines end (counted over the whole input).
+    pub line_endings: LineEndings,
+}
+
+/// How many lines of the input end in each way (RFC 5322 §2.3 allows only
+/// CRLF on the wire).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct LineEndings {
+    /// Lines ending in CRLF.
+    pub crlf: usize,
+    /// Lines ending in a bare LF (Unix).
+    pub lf: usize,
+    /// Lines ending in a bare CR, one not followed by LF (classic Mac OS).
+    pub cr: usize,
+}
+
+impl LineEndings {
+    /// Counts the line endings of `bytes`.
+    #[must_use]
+    pub fn count(bytes: &[u8]) -> Self {
+        let mut out = Self::default();
+        let mut iter = memchr::memchr2_iter(b'\r', b'\n', bytes).peekable();
+        while let Some(i) = iter.next() {
+            match bytes.get(i) {
+                Some(b'\n') => out.lf += 1,
+                _ if bytes.get(i + 1) == Some(&b'\n') => {
+                    out.crlf += 1;
+                    iter.next();
+                }
+                _ => out.cr += 1,
+            }
+        }
+        out
+    }
+
+    /// More than one kind of line ending occurs.
+    #[must_use]
+    pub const fn mixed(&self) -> bool {
+        (self.crlf > 0) as u8 + (self.lf > 0) as u8 + (self.cr > 0) as u8 > 1
+    }
+
+    /// Lines that do not end in CRLF.
+    #[must_use]
+    pub const fn bare(&self) -> usize {
+        self.lf + self.cr
+    }
+}
+
+/// `bytes` with every bare CR (not followed by LF) replaced by LF: the same
+/// length, so offsets into it are offsets into `bytes`.
+fn bare_cr_as_lf(bytes: &[u8]) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    for i in memchr::memchr_iter(b'\r', bytes) {
+        if bytes.get(i + 1) != Some(&b'\n')
+            && let Some(b) = out.get_mut(i)
+        {
+            *b = b'\n';
+        }
+    }
+    out
 }
 
 impl ParsedMessage {
@@ -614,7 +685,14 @@ pub fn parse(bytes: &[u8]) -> ParsedMessage {
 /// are linear in the input.
 #[must_use]
 pub fn parse_with(bytes: &[u8], options: &ParseOptions) -> ParsedMessage {
-    build::parse_message(bytes, options)
+    let line_endings = LineEndings::count(bytes);
+    let mut parsed = if line_endings.cr > 0 {
+        build::parse_message(&bare_cr_as_lf(bytes), options)
+    } else {
+        build::parse_message(bytes, options)
+    };
+    parsed.line_endings = line_endings;
+    parsed
 }
 
 #[cfg(test)]

@@ -9,9 +9,9 @@ use std::path::{Component, Path, PathBuf};
 use anyhow::Context as _;
 use serde_json::json;
 
-use mimesmith_verify::{ParsedMessage, Part, parse};
+use mimesmith_verify::{ParsedMessage, Part};
 
-use super::{print, print_json, printable, read_input};
+use super::{print, print_json, printable, read_message};
 use crate::{CliError, EXIT_OK};
 
 /// The longest file name written, in bytes (most file systems allow 255).
@@ -162,8 +162,7 @@ pub fn plan(parsed: &ParsedMessage) -> Vec<Planned<'_>> {
 /// [`CliError::Usage`] when the file cannot be read, a target exists and
 /// `force` is off (nothing is written then), or a file cannot be written.
 pub fn run(file: &Path, dir: &Path, force: bool, json: bool) -> Result<u8, CliError> {
-    let raw = read_input(file)?;
-    let parsed = parse(&raw);
+    let (_, parsed) = read_message(file)?;
     let planned = plan(&parsed);
     fs::create_dir_all(dir)
         .map_err(|e| CliError::Usage(format!("cannot create {}: {e}", dir.display())))?;

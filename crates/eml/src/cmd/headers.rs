@@ -5,9 +5,8 @@ use std::path::Path;
 use serde_json::json;
 
 use mimesmith_verify::lint::repaired_header_value;
-use mimesmith_verify::parse;
 
-use super::{Style, print, print_json, printable, raw_string, read_input};
+use super::{Style, print, print_json, printable, raw_string, read_message};
 use crate::{CliError, EXIT_OK};
 
 /// Prints the header fields of the message in `file` (or of one part).
@@ -15,8 +14,7 @@ use crate::{CliError, EXIT_OK};
 /// # Errors
 /// [`CliError::Usage`] when the file cannot be read or the part does not exist.
 pub fn run(file: &Path, json: bool, part: Option<&str>, style: Style) -> Result<u8, CliError> {
-    let raw = read_input(file)?;
-    let parsed = parse(&raw);
+    let (_, parsed) = read_message(file)?;
     let headers = match part {
         None => &parsed.headers,
         Some(path) => {

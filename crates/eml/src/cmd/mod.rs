@@ -70,6 +70,25 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>, CliError> {
     Ok(bytes)
 }
 
+/// Reads and parses a message for a command that inspects it.
+///
+/// # Errors
+/// [`CliError::Usage`] (exit 2) when the file cannot be read or is not a
+/// message at all (no header field: an empty file, random bytes), the one
+/// rule every inspecting command follows.
+pub fn read_message(path: &Path) -> Result<(Vec<u8>, mimesmith_verify::ParsedMessage), CliError> {
+    let raw = read_input(path)?;
+    let parsed = mimesmith_verify::parse(&raw);
+    if let Some(d) = parsed
+        .diagnostics
+        .iter()
+        .find(|d| d.code == mimesmith_verify::Code::NotAMessage)
+    {
+        return Err(CliError::Usage(format!("{}: {}", display_name(path), d.message)));
+    }
+    Ok((raw, parsed))
+}
+
 /// How a path is named in messages (`-` is stdin).
 #[must_use]
 pub fn display_name(path: &Path) -> String {

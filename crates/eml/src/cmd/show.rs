@@ -6,9 +6,8 @@ use std::path::Path;
 use serde_json::json;
 
 use mimesmith_verify::lint::main_text;
-use mimesmith_verify::parse;
 
-use super::{print, print_json, printable, read_input};
+use super::{print, print_json, printable, read_message};
 use crate::{CliError, EXIT_OK};
 
 /// Prints the main text (or the text of `part`) of the message in `file`.
@@ -17,8 +16,7 @@ use crate::{CliError, EXIT_OK};
 /// [`CliError::Usage`] when the file cannot be read, has no text, or the
 /// part does not exist or is not text.
 pub fn run(file: &Path, part: Option<&str>, json: bool) -> Result<u8, CliError> {
-    let raw = read_input(file)?;
-    let parsed = parse(&raw);
+    let (_, parsed) = read_message(file)?;
     let (path, text, from_html) = match part {
         Some(path) => {
             let p = parsed.part(path).ok_or_else(|| {

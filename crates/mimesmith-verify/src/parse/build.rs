@@ -311,6 +311,7 @@ pub(super) fn parse_message(input: &[u8], options: &ParseOptions) -> ParsedMessa
         envelope_from: envelope,
         skipped_blank_lines: blank_lines,
         part_count,
+        line_endings: super::LineEndings::default(),
     }
 }
 
