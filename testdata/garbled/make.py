@@ -85,7 +85,9 @@ def std(subject="Report", extra=(), ct="text/plain; charset=UTF-8", cte="7bit", 
     return hdrs(*lines, *extra)
 
 
-def case(name, raw, what, diagnostics=(), headers=None, text=None, binary_parts=()):
+def case(name, raw, what, diagnostics=(), headers=None, text=None, binary_parts=(), left=None):
+    """`left`: (codes, why) when `eml fix` must leave those errors as they are
+    (too little evidence to repair without guessing) and say so."""
     CASES.append(
         {
             "name": name,
@@ -99,6 +101,7 @@ def case(name, raw, what, diagnostics=(), headers=None, text=None, binary_parts=
                 **({"headers": headers} if headers else {}),
                 **({"text": text} if text is not None else {}),
                 **({"binary_parts": list(binary_parts)} if binary_parts else {}),
+                **({"fix_leaves": {"codes": list(left[0]), "why": left[1]}} if left else {}),
             },
         }
     )
@@ -257,6 +260,7 @@ case(
     "An encoded word in an unknown charset (RFC 2047 §6.3: shown as is).",
     [("unknown-charset", E)],
     text=BODY,
+    left=(["unknown-charset"], "no reader knows x-klingon, so fix cannot decode the word and leaves it"),
 )
 
 # ---------------------------------------------------------------- encoded words

@@ -84,7 +84,7 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Write attachments and inline parts to a folder, with their decoded names.
+    /// Write every part but the main text to a folder, with its decoded name.
     #[command(
         after_help = "Names are made safe: nothing is ever written outside DIR (no `../`, absolute\npaths, NUL or reserved Windows names); duplicates get a suffix; existing files\nare kept unless --force.\n\nExample:\n  eml extract message.eml -d attachments/"
     )]
@@ -101,9 +101,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Rebuild the message correctly: text re-encoded in UTF-8, headers and file names encoded properly.
+    /// Repair what `eml lint` names, and leave every other byte as it is.
     #[command(
-        after_help = "Text is decoded with the repaired charsets and written as UTF-8; binary parts\nkeep their bytes; the structure is kept. What changed is reported on stderr.\n\nExample:\n  eml fix garbled.eml -o fixed.eml && eml lint fixed.eml"
+        after_help = "Only fields and parts a diagnosis names are written again (text as UTF-8,\nheaders RFC 2047-encoded, trace fields never); what changed is reported on\nstderr, or as JSON with --json.\n\nExample:\n  eml fix garbled.eml -o fixed.eml && eml lint fixed.eml"
     )]
     Fix {
         /// The message (`-` reads stdin).
@@ -114,6 +114,9 @@ pub enum Command {
         /// Seed for boundaries and generated ids (reproducible output).
         #[arg(long)]
         seed: Option<u64>,
+        /// Report what changed as one JSON object on stdout (needs -o).
+        #[arg(long)]
+        json: bool,
     },
     /// Build a message from a JSON spec and write it to stdout (or -o FILE).
     #[command(after_help = COMPOSE_HELP)]
@@ -132,6 +135,7 @@ Codes: missing-from missing-date missing-message-id missing-mime-version bare-lf
   unknown-charset encoded-word-split-char encoded-word-too-long encoded-word-invalid
   encoded-word-in-quotes mojibake base64-invalid qp-invalid multipart-unterminated
   boundary-missing cid-missing cid-unused html-without-text filename-unencoded
+  filename-bidi
 Exit status: 0 clean or warnings only, 1 an error in some file, 2 a file unusable.
 
 Examples:

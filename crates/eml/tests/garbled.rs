@@ -287,17 +287,52 @@ fn fix_output_lints_clean_and_keeps_text_and_binary_parts() {
         fixed_count += 1;
         let t = target.to_str().unwrap();
         let lint = json(&eml(&["lint", "--json", t]));
-        let errors: Vec<&Value> = lint["diagnostics"]
+        let mut errors: Vec<&str> = lint["diagnostics"]
             .as_array()
             .unwrap()
             .iter()
             .filter(|d| d["severity"] == "error")
+            .map(|d| d["code"].as_str().unwrap_or_default())
             .collect();
-        if !errors.is_empty() {
+        errors.sort_unstable();
+        // What fix must leave (too little evidence), and say it left.
+        let mut leaves: Vec<&str> = case.expect["fix_leaves"]["codes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        leaves.sort_unstable();
+        if errors != leaves {
             failures.push(format!(
-                "{}: fixed message still has errors: {errors:?}",
+                "{}: errors after fix {errors:?}, expected {leaves:?}",
                 case.name
             ));
+        }
+        if !leaves.is_empty() {
+            let scratch = dir.path().join(format!("{}.json.eml", case.name));
+            let report = json(&eml(&[
+                "fix",
+                "--seed",
+                "1",
+                "--json",
+                f,
+                "-o",
+                scratch.to_str().unwrap(),
+            ]));
+            let mut said: Vec<&str> = report["unrepaired"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|u| u["code"].as_str())
+                .collect();
+            said.sort_unstable();
+            if said != leaves {
+                failures.push(format!(
+                    "{}: fix --json says it left {said:?}, expected {leaves:?}",
+                    case.name
+                ));
+            }
         }
         // The text survives (line breaks become CRLF).
         if case.expect["text"].is_string() {

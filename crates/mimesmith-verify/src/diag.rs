@@ -149,6 +149,8 @@ codes! {
     HtmlWithoutText = "html-without-text", Warning;
     /// A filename with raw 8-bit or non-ASCII characters instead of RFC 2231 encoding (RFC 2231 §4, RFC 2183 §2.3).
     FilenameUnencoded = "filename-unencoded", Warning;
+    /// A file name holding bidirectional controls (U+202E and others, Unicode UAX #9 §2), which make `gnp.exe` show as `exe.png` (RFC 2183 §5: names are a security concern).
+    FilenameBidi = "filename-bidi", Warning;
     /// A boundary delimiter occurs inside a part it encloses (RFC 2046 §5.1.1).
     BoundaryInPart = "boundary-in-part", Error;
     /// A Bcc field is written into the message, showing blind recipients to all (RFC 5322 §3.6.3).

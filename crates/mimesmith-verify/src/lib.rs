@@ -11,6 +11,7 @@
 //! - [`charset`]: detection (chardetng + encoding_rs), declared-charset checks
 //!   and mojibake repair;
 //! - [`diag`]: the [`Diagnostic`] every check reports;
+//! - [`display`]: which characters must be escaped when untrusted text is shown;
 //! - [`invariants`]: the byte-level rules of mimesmith's output;
 //! - [`lint`]: the rules for anyone's mail (what `eml lint` reports), and
 //!   [`html`] to show HTML as text;
@@ -30,6 +31,7 @@
 
 pub mod charset;
 pub mod diag;
+pub mod display;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod html;

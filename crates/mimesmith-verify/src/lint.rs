@@ -23,7 +23,8 @@
 //! - file names: `filename-unencoded` (a non-ASCII name given only as raw
 //!   bytes, or only in RFC 2231 form, which Outlook and QQ Mail do not show;
 //!   RFC 2231 plus an RFC 2047 `name=` is the accepted pair, so that pair's
-//!   encoded word in quotes is not reported);
+//!   encoded word in quotes is not reported), `filename-bidi` (bidi controls
+//!   that disguise the extension);
 //! - and whatever [`crate::parse`] reported (limits, not a message).
 //!
 //! Each rule reports a fault once per place (field, part), not once per
@@ -279,7 +280,10 @@ fn line_ending_diagnostic(e: crate::parse::LineEndings) -> Diagnostic {
         .with_suggestion("let the sending MTA convert, or write CRLF");
     }
     let message = if e.crlf == 0 && e.lf == 0 {
-        format!("every line ends in a bare CR ({} lines), as classic Mac OS wrote them: readers that split lines at LF see one long line", e.cr)
+        format!(
+            "every line ends in a bare CR ({} lines), as classic Mac OS wrote them: readers that split lines at LF see one long line",
+            e.cr
+        )
     } else {
         let mut kinds = Vec::new();
         for (n, kind) in [(e.crlf, "CRLF"), (e.lf, "a bare LF"), (e.cr, "a bare CR")] {
@@ -615,6 +619,26 @@ fn filename_rules(part: &Part, out: &mut Vec<Diagnostic>) {
     let Some(filename) = &part.filename else {
         return;
     };
+    if filename.chars().any(crate::display::is_bidi_control) {
+        let shown: String = filename
+            .chars()
+            .map(|c| {
+                if crate::display::is_bidi_control(c) {
+                    format!("<U+{:04X}>", u32::from(c))
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect();
+        out.push(
+            Diagnostic::new(
+                Code::FilenameBidi,
+                format!("the file name {shown} holds bidirectional controls, which show it in another order than it is (a disguised extension)"),
+            )
+            .at(path, line)
+            .with_suggestion("remove the bidi controls from the name"),
+        );
+    }
     if filename.is_ascii() {
         return;
     }

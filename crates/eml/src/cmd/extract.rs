@@ -34,7 +34,8 @@ pub struct Planned<'a> {
 }
 
 /// Makes a decoded file name safe to create inside a folder: one path
-/// component, no control characters or NUL, none of `<>:"/\|?*`, no leading
+/// component, no control characters or NUL, no bidi controls (which would
+/// disguise the extension), none of `<>:"/\|?*`, no leading
 /// dots (no `..`, no hidden files), no trailing dots or spaces, not a
 /// reserved Windows device name, at most 200 bytes (the extension kept).
 /// Returns `None` when nothing usable is left.
@@ -45,7 +46,10 @@ pub fn safe_name(name: &str) -> Option<String> {
     let mut s: String = base
         .chars()
         .map(|c| {
-            if c.is_control() || matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*') {
+            if c.is_control()
+                || mimesmith_verify::display::is_bidi_control(c)
+                || matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*')
+            {
                 '_'
             } else {
                 c
@@ -84,12 +88,20 @@ pub fn safe_name(name: &str) -> Option<String> {
     Some(s)
 }
 
-/// A name for a part without one: `part-<path>` and an extension for its type.
+/// A name for a part without one: `part-<path>` and an extension for its
+/// type (`part-2.pdf`, `part-1-2.eml`).
 fn fallback_name(part: &Part) -> String {
     let ext = match part.content_type.as_str() {
         "message/rfc822" | "message/global" => "eml",
-        "text/plain" => "txt",
+        // Delivery reports and returned headers are text (RFC 3464 §2, RFC 6522 §4).
+        "message/delivery-status"
+        | "message/global-delivery-status"
+        | "message/disposition-notification"
+        | "text/rfc822-headers"
+        | "text/plain" => "txt",
         "text/html" => "html",
+        "image/jpeg" => "jpg",
+        "text/calendar" => "ics",
         "application/octet-stream" => "bin",
         ct => mime_guess::get_mime_extensions_str(ct)
             .and_then(|e| e.first().copied())
@@ -116,10 +128,11 @@ fn unique(name: String, used: &HashSet<String>) -> String {
         .unwrap_or_default()
 }
 
-/// The parts `eml extract` writes: leaves (and attached messages) that are
-/// attachments, have a file name, or are inline parts other than the main
-/// text/html bodies; never parts inside an attached message. Names are safe
-/// and unique (case-insensitively, for case-insensitive file systems).
+/// The parts `eml extract` writes: every leaf (and every attached message,
+/// as one `.eml`) but the main text/plain and text/html bodies that `eml
+/// show` prints; never parts inside an attached message. A part without a
+/// name is named from its path and type (`part-2.pdf`). Names are safe and
+/// unique (case-insensitively, for case-insensitive file systems).
 #[must_use]
 pub fn plan(parsed: &ParsedMessage) -> Vec<Planned<'_>> {
     let main: Vec<&str> = [parsed.text_body(), parsed.html_body()]
@@ -135,13 +148,7 @@ pub fn plan(parsed: &ParsedMessage) -> Vec<Planned<'_>> {
             stack.extend(part.children.iter().rev());
             continue;
         }
-        let wanted = part.is_attachment()
-            || part.filename.is_some()
-            || part.content_id.is_some()
-            || part.is_message()
-            || (part.disposition.as_deref() == Some("inline")
-                && !part.content_type.starts_with("text/"));
-        if !wanted || main.contains(&part.path.as_str()) {
+        if main.contains(&part.path.as_str()) {
             continue;
         }
         let name = part
@@ -209,7 +216,7 @@ pub fn run(file: &Path, dir: &Path, force: bool, json: bool) -> Result<u8, CliEr
             ));
         }
         if planned.is_empty() {
-            out.push_str("no attachments or inline parts\n");
+            out.push_str("nothing to extract: the message is only its main text\n");
         }
         print(&out)?;
     }
@@ -271,6 +278,8 @@ mod tests {
             ("报告 2026.pdf", Some("报告 2026.pdf")),
             ("a<b>c:d\"e|f?g*h", Some("a_b_c_d_e_f_g_h")),
             ("\u{1b}[31mred", Some("_[31mred")),
+            ("invoice\u{202e}fdp.exe", Some("invoice_fdp.exe")),
+            ("a\u{2066}b\u{200f}.txt", Some("a_b_.txt")),
             ("", None),
         ];
         for (input, want) in cases {

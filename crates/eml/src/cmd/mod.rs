@@ -42,7 +42,12 @@ pub fn dispatch(cli: Cli) -> Result<u8, CliError> {
             force,
             json,
         } => extract::run(&file, &dir, force, json),
-        Command::Fix { file, output, seed } => fix::run(&file, output.as_deref(), seed),
+        Command::Fix {
+            file,
+            output,
+            seed,
+            json,
+        } => fix::run(&file, output.as_deref(), seed, json),
     }
 }
 
@@ -84,7 +89,11 @@ pub fn read_message(path: &Path) -> Result<(Vec<u8>, mimesmith_verify::ParsedMes
         .iter()
         .find(|d| d.code == mimesmith_verify::Code::NotAMessage)
     {
-        return Err(CliError::Usage(format!("{}: {}", display_name(path), d.message)));
+        return Err(CliError::Usage(format!(
+            "{}: {}",
+            display_name(path),
+            d.message
+        )));
     }
     Ok((raw, parsed))
 }
@@ -162,12 +171,14 @@ impl Style {
 }
 
 /// Shows control characters of untrusted text as `\u{…}` escapes so that
-/// nothing in a message can drive the terminal (ANSI escapes, CR overwrites).
+/// nothing in a message can drive the terminal (ANSI escapes, CR overwrites)
+/// or reorder what is shown (bidi controls,
+/// [`mimesmith_verify::display::is_bidi_control`]).
 #[must_use]
 pub fn printable(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if c.is_control() && c != '\n' && c != '\t' {
+        if mimesmith_verify::display::needs_escape(c, true) {
             out.push_str(&c.escape_unicode().to_string());
         } else {
             out.push(c);
