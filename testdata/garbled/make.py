@@ -218,6 +218,35 @@ case(
     headers={"Subject": notice},
     text="请大家准时参加。\r\n",
 )
+# What a relay and a signer add on top: fix must keep these in place, byte for byte.
+TRACE = (
+    "Return-Path: <bounce@example.cn>",
+    "Received: from mx1.example.cn (mx1.example.cn [192.0.2.10])",
+    "\tby mail.example.com with ESMTPS id 4f2a; Mon, 23 Nov 2026 10:00:02 +0800",
+    "Received: from [10.0.0.5] (helo=web3) by mx1.example.cn with esmtp;",
+    "\tMon, 23 Nov 2026 10:00:01 +0800",
+    "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.cn; s=mail;",
+    "\th=from:to:subject:date; bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=;",
+    "\tb=dGVzdHNpZ25hdHVyZQ==",
+    "Authentication-Results: mail.example.com; dkim=pass header.d=example.cn;",
+    "\tspf=pass smtp.mailfrom=bounce@example.cn",
+)
+case(
+    "trace-fields-gbk-subject",
+    hdrs(*TRACE)
+    + std(
+        subject="X",
+        ct="text/plain; charset=GBK",
+        cte="8bit",
+        extra=("X-Mailer: PHPMailer 6.8.0", "Content-Language: zh-CN"),
+    ).replace(b"Subject: X", b"Subject: " + notice.encode("gbk"))
+    + b"\r\n"
+    + "请大家准时参加。\r\n".encode("gbk"),
+    "A raw GBK subject under trace fields, a DKIM signature and Authentication-Results, with X-Mailer and Content-Language: fix encodes the Subject and nothing else (RFC 5321 §4.4 keeps trace fields on top, in order).",
+    [("raw-8bit-header", E, {"message_contains": "Subject"})],
+    headers={"Subject": notice},
+    text="请大家准时参加。\r\n",
+)
 case(
     "raw-utf8-subject",
     std(subject=notice, cte="8bit") + b"\r\n" + "请大家准时参加。\r\n".encode(),
@@ -475,6 +504,19 @@ case(
     text=IN_PART,
     binary_parts=["2"],
 )
+bidi_name = "invoice\u202efdp.exe"  # shows as "invoiceexe.pdf"
+case(
+    "filename-bidi",
+    attachment(
+        b"attachment;\r\n filename*=UTF-8''invoice%E2%80%AEfdp.exe;\r\n filename=\""
+        + ew(bidi_name).encode()
+        + b'"'
+    ),
+    "A file name with U+202E RIGHT-TO-LEFT OVERRIDE: 'invoice\u202efdp.exe' shows as 'invoiceexe.pdf', an executable disguised as a PDF.",
+    [("filename-bidi", W, {"part": "2"})],
+    text=IN_PART,
+    binary_parts=["2"],
+)
 case(
     "filename-rfc2231-only",
     attachment(b"attachment;\r\n filename*=UTF-8''%E5%AD%A3%E5%BA%A6%E6%8A%A5%E5%91%8A.pdf"),
@@ -562,6 +604,24 @@ case(
 )
 
 # ---------------------------------------------------------------- clean messages
+case(
+    "dsn-missing-message-id",
+    std(
+        subject="Undelivered Mail Returned to Sender",
+        ct='multipart/report; report-type=delivery-status; boundary="dsn"',
+        cte=None,
+        skip=("Message-ID",),
+    )
+    + b"\r\n--dsn\r\nContent-Type: text/plain; charset=US-ASCII\r\n\r\nThe message could not be delivered.\r\n"
+    + b"--dsn\r\nContent-Type: message/delivery-status\r\n\r\n"
+    + b"Reporting-MTA: dns; mail.example.com\r\n\r\nFinal-Recipient: rfc822; bob@example.net\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+    + b"--dsn\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: Alice <alice@example.com>\r\nSubject: Report\r\n"
+    + b"--dsn--\r\n",
+    "A delivery report (RFC 3464) without Message-ID: fix adds one and keeps message/delivery-status as it is, never base64.",
+    [("missing-message-id", W)],
+    text="The message could not be delivered.",
+    binary_parts=["2"],
+)
 case(
     "clean-plain-ascii",
     std() + b"\r\n" + BODY.encode(),

@@ -908,7 +908,17 @@ impl<'a> Repair<'a> {
             }
             b = b.from(found.ok_or(FixError::NoFrom)?);
         } else {
-            b = b.from("fix@example.invalid");
+            // The generated Message-ID takes its domain from the author.
+            let mut notes = Vec::new();
+            let author = self
+                .parsed
+                .from()
+                .iter()
+                .find_map(|a| mailbox(a, &mut notes));
+            b = match author {
+                Some(m) => b.from(m),
+                None => b.from("fix@example.invalid"),
+            };
         }
         let built = b.text("").build()?.to_vec()?;
         let fresh = parse(&built);

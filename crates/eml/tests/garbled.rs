@@ -427,3 +427,167 @@ fn extract_writes_every_binary_part_with_its_bytes() {
     }
     assert!(checked >= 6, "only {checked} samples with binary parts");
 }
+
+fn sample(name: &str) -> PathBuf {
+    garbled().join(format!("{name}.eml"))
+}
+
+/// `eml fix --seed 1` of a sample, as bytes.
+fn fixed(name: &str) -> Vec<u8> {
+    let out = eml(&["fix", "--seed", "1", sample(name).to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+#[test]
+fn fix_keeps_trace_fields_on_top_in_order_and_never_encodes_them() {
+    let before = std::fs::read(sample("trace-fields-gbk-subject")).unwrap();
+    let after = fixed("trace-fields-gbk-subject");
+    let (b, a) = (
+        mimesmith_verify::parse(&before),
+        mimesmith_verify::parse(&after),
+    );
+    let fields = |m: &mimesmith_verify::ParsedMessage| -> Vec<(String, Vec<u8>)> {
+        m.headers
+            .iter()
+            .map(|h| (h.name.clone(), h.raw.clone()))
+            .collect()
+    };
+    let (fb, fa) = (fields(&b), fields(&a));
+    // The five trace and authentication fields first, in order, byte for byte.
+    assert_eq!(fa[..5], fb[..5]);
+    let names: Vec<&str> = fa[..5].iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Return-Path",
+            "Received",
+            "Received",
+            "DKIM-Signature",
+            "Authentication-Results"
+        ]
+    );
+    // Only the Subject changed; nothing was added or duplicated.
+    assert_eq!(fa.len(), fb.len());
+    for (x, y) in fb.iter().zip(&fa) {
+        assert_eq!(x.0, y.0);
+        if x.0 != "Subject" {
+            assert_eq!(x, y, "{} changed", x.0);
+        }
+    }
+    assert_eq!(a.headers_named("x-mailer").count(), 1);
+    assert_eq!(a.headers_named("content-language").count(), 1);
+    assert_eq!(a.subject(), Some("关于明天下午开会的通知"));
+    assert!(String::from_utf8_lossy(&a.header("subject").unwrap().raw).contains("=?UTF-8?B?"));
+    // The body was not named, so it is the same bytes.
+    assert!(after.ends_with("请大家准时参加。\r\n".encode_gbk().as_slice()));
+}
+
+trait Gbk {
+    fn encode_gbk(&self) -> Vec<u8>;
+}
+impl Gbk for str {
+    fn encode_gbk(&self) -> Vec<u8> {
+        encoding_rs::GBK.encode(self).0.into_owned()
+    }
+}
+
+#[test]
+fn fix_keeps_a_delivery_status_part_byte_for_byte() {
+    let before = std::fs::read(sample("dsn-missing-message-id")).unwrap();
+    let after = fixed("dsn-missing-message-id");
+    let b = mimesmith_verify::parse(&before);
+    let a = mimesmith_verify::parse(&after);
+    let status = |m: &mimesmith_verify::ParsedMessage, raw: &[u8]| {
+        let p = m.part("2").unwrap();
+        assert_eq!(p.content_type, "message/delivery-status");
+        assert_eq!(p.transfer_encoding, None, "re-encoded");
+        let s = p.span.unwrap();
+        raw[s.header_start..s.end].to_vec()
+    };
+    assert_eq!(status(&b, &before), status(&a, &after));
+    assert!(
+        a.message_id().unwrap().ends_with("@example.com"),
+        "{:?}",
+        a.message_id()
+    );
+    // Everything but the added Message-ID line is the input.
+    let id_line = after
+        .split_inclusive(|&c| c == b'\n')
+        .find(|l| l.starts_with(b"Message-ID:"))
+        .unwrap()
+        .to_vec();
+    let without: Vec<u8> = String::from_utf8(after.clone())
+        .unwrap()
+        .replacen(std::str::from_utf8(&id_line).unwrap(), "", 1)
+        .into_bytes();
+    assert_eq!(without, before);
+}
+
+#[test]
+fn bidi_controls_are_escaped_by_every_command_that_prints_a_name() {
+    let f = sample("filename-bidi");
+    let f = f.to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["headers", "--part", "2", f],
+        vec!["tree", f],
+        vec!["lint", f],
+        vec!["extract", f, "-d", dir.path().to_str().unwrap()],
+    ] {
+        let out = eml(&args);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            !text.contains('\u{202e}'),
+            "{args:?} printed U+202E raw: {text}"
+        );
+        assert!(
+            text.to_lowercase().contains("202e"),
+            "{args:?} does not show the control at all: {text}"
+        );
+    }
+    // On disk the control is gone too.
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["invoice_fdp.exe"]);
+}
+
+#[test]
+fn every_inspecting_command_exits_2_on_what_is_not_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.eml");
+    std::fs::write(&empty, b"").unwrap();
+    let noise = dir.path().join("noise.bin");
+    // Bytes with no header field: no line has a name and a colon.
+    let bytes: Vec<u8> = (0u32..4096)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8 | 0x80)
+        .collect();
+    std::fs::write(&noise, bytes).unwrap();
+    let out_dir = dir.path().join("out");
+    for file in [&empty, &noise] {
+        let f = file.to_str().unwrap();
+        for args in [
+            vec!["tree", f],
+            vec!["headers", f],
+            vec!["lint", f],
+            vec!["show", f],
+            vec!["extract", f, "-d", out_dir.to_str().unwrap()],
+            vec!["fix", f],
+        ] {
+            let out = eml(&args);
+            assert_eq!(
+                out.status.code(),
+                Some(2),
+                "{args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+}

@@ -207,8 +207,17 @@ pub fn run(file: &Path, dir: &Path, force: bool, json: bool) -> Result<u8, CliEr
     } else {
         let mut out = String::new();
         for (p, t) in planned.iter().zip(&targets) {
+            // The name as the message gives it, escaped, when the file
+            // written had to be named otherwise.
+            let given = p
+                .part
+                .filename
+                .as_deref()
+                .filter(|f| *f != p.name)
+                .map(|f| format!(" \"{}\"", printable(f)))
+                .unwrap_or_default();
             out.push_str(&format!(
-                "{} {} -> {} ({} bytes)\n",
+                "{} {}{given} -> {} ({} bytes)\n",
                 p.part.path,
                 p.part.content_type,
                 printable(&t.display().to_string()),
