@@ -264,6 +264,11 @@ fn fix_at(raw: &[u8], seed: Option<u64>, depth: usize) -> Result<Fixed, FixError
 
 /// One replacement of `range` in the input.
 struct Edit {
+    /// Order among edits at one place: lower first.
+    rank: usize,
+    /// The bytes must start a line: a CRLF is put first when the output so
+    /// far does not end one.
+    line_start: bool,
     range: Range<usize>,
     bytes: Vec<u8>,
     change: Change,
@@ -359,13 +364,16 @@ impl<'a> Repair<'a> {
             if FIELD_CODES.contains(&d.code)
                 && let Some(h) = field
             {
-                let part_path = part.and_then(|p| self.parsed.part(p));
+                // A leaf's MIME fields are written again with the part (its
+                // name, its type); a long one is only folded.
+                let leaf_part = part
+                    .and_then(|p| self.parsed.part(p))
+                    .or(Some(&self.parsed.root))
+                    .filter(|p| !p.is_multipart() && d.code != Code::HeaderLineLong);
                 if is_part_mime_field(h)
-                    && let Some(p) = part_path.or(Some(&self.parsed.root))
+                    && let Some(p) = leaf_part
                 {
                     push_code(&mut parts, p, d.code);
-                } else if is_part_mime_field(h) {
-                    self.leave(d, "no part to rewrite");
                 } else {
                     match fields
                         .iter_mut()
@@ -478,6 +486,8 @@ impl<'a> Repair<'a> {
         };
         if codes.contains(&Code::BccPresent) {
             self.edits.push(Edit {
+                rank: 0,
+                line_start: false,
                 range,
                 bytes: Vec::new(),
                 change: change(
@@ -517,6 +527,8 @@ impl<'a> Repair<'a> {
             Ok(bytes) => {
                 let note = format!("{} written again: {:?}", h.name, repaired_header_value(h));
                 self.edits.push(Edit {
+                    rank: 0,
+                    line_start: false,
                     range,
                     bytes,
                     change: change(Action::RewroteField, note),
@@ -578,9 +590,13 @@ impl<'a> Repair<'a> {
                 p.span,
                 p.multipart.as_ref().and_then(|m| m.boundary.clone()),
             ) {
+                // An inner multipart closes before the outer one.
+                let depth = p.path.split('.').filter(|s| !s.is_empty()).count();
                 self.edits.push(Edit {
+                    rank: usize::MAX - depth,
+                    line_start: true,
                     range: span.end..span.end,
-                    bytes: format!("\r\n--{b}--\r\n").into_bytes(),
+                    bytes: format!("--{b}--\r\n").into_bytes(),
                     change: change(
                         Action::ClosedMultipart,
                         format!(
@@ -630,7 +646,19 @@ impl<'a> Repair<'a> {
                 ),
             )
         };
-        let Some((fields, body)) = built_part(new, self.seed)? else {
+        let built = match built_part(new, self.seed) {
+            Ok(b) => b,
+            Err(e) => {
+                self.unrepaired.extend(codes.iter().map(|&code| Unrepaired {
+                    code,
+                    part: Some(p.path.clone()),
+                    line: None,
+                    reason: format!("the builder cannot write the part: {e}"),
+                }));
+                return Ok(());
+            }
+        };
+        let Some((fields, body)) = built else {
             self.unrepaired.extend(codes.iter().map(|&code| Unrepaired {
                 code,
                 part: Some(p.path.clone()),
@@ -675,18 +703,24 @@ impl<'a> Repair<'a> {
             let at = mime_ranges.first().map_or(end_of_header, |r| r.start);
             for r in &mime_ranges {
                 self.edits.push(Edit {
+                    rank: 0,
+                    line_start: false,
                     range: r.clone(),
                     bytes: Vec::new(),
                     change: ch.clone(),
                 });
             }
             self.edits.push(Edit {
+                rank: 0,
+                line_start: false,
                 range: at..at,
                 bytes: fields,
                 change: ch.clone(),
             });
             let body_start = p.span.map_or(self.body_start(), |s| s.body_start);
             self.edits.push(Edit {
+                rank: 0,
+                line_start: false,
                 range: body_start..self.raw.len(),
                 bytes: body,
                 change: ch,
@@ -698,6 +732,8 @@ impl<'a> Repair<'a> {
             let body = body.strip_suffix(b"\r\n").unwrap_or(&body);
             bytes.extend_from_slice(body);
             self.edits.push(Edit {
+                rank: 0,
+                line_start: false,
                 range: span.header_start..span.end,
                 bytes,
                 change: ch,
@@ -773,6 +809,8 @@ impl<'a> Repair<'a> {
         };
         let old = p.content_id.clone().unwrap_or_default();
         self.edits.push(Edit {
+ rank: 0,
+ line_start: false,
             range,
             bytes: format!("Content-ID: <{cid}>\r\n").into_bytes(),
             change: Change {
@@ -849,6 +887,8 @@ impl<'a> Repair<'a> {
                     .map(<[u8]>::to_vec)
                     .unwrap_or(inner.bytes);
                 self.edits.push(Edit {
+                    rank: 0,
+                    line_start: false,
                     range: span.body_start..span.end,
                     bytes,
                     change,
@@ -872,6 +912,8 @@ impl<'a> Repair<'a> {
                 bytes.extend_from_slice(b"\r\n");
                 bytes.extend_from_slice(body.strip_suffix(b"\r\n").unwrap_or(&body));
                 self.edits.push(Edit {
+                    rank: 0,
+                    line_start: false,
                     range: span.header_start..span.end,
                     bytes,
                     change,
@@ -920,7 +962,21 @@ impl<'a> Repair<'a> {
                 None => b.from("fix@example.invalid"),
             };
         }
-        let built = b.text("").build()?.to_vec()?;
+        let built = match b.text("").build().and_then(|m| m.to_vec()) {
+            Ok(bytes) => bytes,
+            // The author's address is one the builder refuses (say, a
+            // UTF-8 local part): the generated id gets a neutral domain.
+            Err(_) if !codes.contains(&Code::MissingFrom) => {
+                let mut b = Message::builder()
+                    .to("fix@example.invalid")
+                    .from("fix@example.invalid");
+                if let Some(seed) = self.seed {
+                    b = b.seed(seed);
+                }
+                b.text("").build()?.to_vec()?
+            }
+            Err(e) => return Err(e.into()),
+        };
         let fresh = parse(&built);
         let at = self.header_end();
         for (code, name, note) in [
@@ -951,6 +1007,8 @@ impl<'a> Repair<'a> {
                 continue;
             };
             self.edits.push(Edit {
+                rank: 0,
+                line_start: true,
                 range: at..at,
                 bytes,
                 change: Change {
@@ -967,16 +1025,35 @@ impl<'a> Repair<'a> {
 
     fn finish(mut self) -> Fixed {
         // Stable: insertions at one place keep the order they were made in.
-        self.edits.sort_by_key(|e| (e.range.start, e.range.end));
+        self.edits
+            .sort_by_key(|e| (e.range.start, e.range.end, e.rank));
         let mut out = Vec::with_capacity(self.raw.len());
         let mut at = 0;
         let mut seen: Vec<Change> = Vec::new();
+        let mut covered: Vec<Range<usize>> = Vec::new();
         for e in self.edits {
             if e.range.start < at {
-                // Inside a region another edit already replaced.
+                // Inside a region another edit replaced: that edit wrote the
+                // whole region again, unless it was only an insertion.
+                if !covered
+                    .iter()
+                    .any(|r| r.start < r.end && r.start <= e.range.start && e.range.end <= r.end)
+                {
+                    self.unrepaired
+                        .extend(e.change.codes.iter().map(|&code| Unrepaired {
+                            code,
+                            part: e.change.part.clone(),
+                            line: None,
+                            reason: "overlaps another repair".to_owned(),
+                        }));
+                }
                 continue;
             }
+            covered.push(e.range.clone());
             out.extend_from_slice(self.raw.get(at..e.range.start).unwrap_or_default());
+            if e.line_start && !out.is_empty() && !out.ends_with(b"\n") {
+                out.extend_from_slice(b"\r\n");
+            }
             out.extend_from_slice(&e.bytes);
             at = e.range.end;
             if !seen.contains(&e.change) {
