@@ -39,7 +39,9 @@
 //!   `cid-missing` gives the one unreferenced image the one missing
 //!   Content-ID when there is exactly one of each (RFC 2392).
 //! - **Attached messages** with a diagnosis inside are repaired the same
-//!   way, recursively, and put back in place.
+//!   way, recursively, and put back in place; the fields RFC 5322 requires
+//!   are not added to them (they are someone else's message, and the lint
+//!   does not ask for them there).
 //!
 //! Anything else (an unknown charset, which no one can decode; a boundary
 //! inside a part; parser limits) is left as it is and listed in
@@ -386,11 +388,24 @@ impl<'a> Repair<'a> {
                 continue;
             }
             match d.code {
+                // Required fields are required of the message, not of the
+                // messages it attaches (nor does the lint ask it of them).
+                Code::MissingFrom
+                | Code::MissingDate
+                | Code::MissingMessageId
+                | Code::MissingMimeVersion
+                    if self.depth > 0 => {}
                 Code::MissingFrom
                 | Code::MissingDate
                 | Code::MissingMessageId
                 | Code::MissingMimeVersion => missing.push(d.code),
                 Code::LineTooLong => match d.line.and_then(|l| self.leaf_at_line(l)) {
+                    // In an attached message: repaired inside it.
+                    Some(p) if p.is_message() => {
+                        if !messages.iter().any(|x| x.path == p.path) {
+                            messages.push(p);
+                        }
+                    }
                     Some(p) => push_code(&mut parts, p, d.code),
                     None => self.leave(d, "the long line is not in a part body"),
                 },
