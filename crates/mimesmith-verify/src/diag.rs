@@ -352,6 +352,7 @@ mod tests {
             ("cid-unused", Severity::Info),
             ("html-without-text", Severity::Warning),
             ("filename-unencoded", Severity::Warning),
+            ("filename-bidi", Severity::Warning),
             ("depth-limit", Severity::Warning),
             ("part-limit", Severity::Warning),
             ("header-limit", Severity::Warning),
