@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 /// Inspect, lint, repair and compose email messages.
 ///
@@ -11,9 +11,24 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "eml", version, about, long_about = None, after_help = EXAMPLES)]
 pub struct Cli {
+    /// When to colour the output: `auto` colours a terminal unless NO_COLOR
+    /// is set (<https://no-color.org>); `always` and `never` override both.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `--color WHEN` (as ripgrep and GNU ls spell it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when stdout is a terminal and NO_COLOR is unset or empty.
+    Auto,
+    /// Always colour, even into a pipe or with NO_COLOR set.
+    Always,
+    /// Never colour.
+    Never,
 }
 
 const EXAMPLES: &str = "\
@@ -24,7 +39,13 @@ Examples:
   eml show message.eml              the text, with the charset repaired
   eml extract message.eml -d out/   attachments with their real names
   eml fix message.eml -o fixed.eml  a repaired copy
-  eml compose spec.json -o out.eml  build a message from JSON";
+  eml compose spec.json -o out.eml  build a message from JSON
+
+Exit status (every command):
+  0  done; for lint: clean, or warnings only
+  1  lint found an error in some file
+  2  the input is not a message (an empty file, random bytes), a file cannot
+     be read or written, or the command line is wrong";
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]

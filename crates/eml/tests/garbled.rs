@@ -407,7 +407,7 @@ fn extract_writes_every_binary_part_with_its_bytes() {
             let bytes = std::fs::read(file).unwrap();
             by_path.insert(
                 e["path"].as_str().unwrap().to_owned(),
-                eml::cmd::tree::sha256_hex(&bytes),
+                eml::cmd::output::sha256_hex(&bytes),
             );
         }
         for (sha, name, path) in &leaves {

@@ -7,7 +7,6 @@ use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::Context as _;
-use serde_json::json;
 
 use mimesmith_verify::{ParsedMessage, Part};
 
@@ -194,16 +193,16 @@ pub fn run(file: &Path, dir: &Path, force: bool, json: bool) -> Result<u8, CliEr
     for (p, t) in planned.iter().zip(&targets) {
         write_file(t, &p.part.body, force)
             .with_context(|| format!("cannot write {}", t.display()))?;
-        written.push(json!({
-            "path": p.part.path,
-            "file": t.display().to_string(),
-            "filename": p.part.filename,
-            "content_type": p.part.content_type,
-            "size": p.part.body.len(),
-        }));
+        written.push(super::output::Extracted {
+            path: p.part.path.clone(),
+            file: t.display().to_string(),
+            filename: p.part.filename.clone(),
+            content_type: p.part.content_type.clone(),
+            size: p.part.body.len(),
+        });
     }
     if json {
-        print_json(&json!({ "extracted": written }), true)?;
+        print_json(&super::output::ExtractOutput { extracted: written }, true)?;
     } else {
         let mut out = String::new();
         for (p, t) in planned.iter().zip(&targets) {

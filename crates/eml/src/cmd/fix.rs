@@ -84,8 +84,7 @@ pub fn run(
             changes: &fixed.changes,
             unrepaired: &fixed.unrepaired,
         };
-        let s = serde_json::to_string_pretty(&report).map_err(anyhow::Error::from)?;
-        super::print(&(s + "\n"))?;
+        super::print_json(&report, true)?;
         return Ok(EXIT_OK);
     }
     for c in &fixed.changes {

@@ -2,8 +2,6 @@
 
 use std::path::Path;
 
-use serde_json::json;
-
 use mimesmith_verify::lint::repaired_header_value;
 
 use super::{Style, print, print_json, printable, raw_string, read_message};
@@ -27,18 +25,18 @@ pub fn run(file: &Path, json: bool, part: Option<&str>, style: Style) -> Result<
         }
     };
     if json {
-        let list: Vec<_> = headers
-            .iter()
-            .map(|h| {
-                json!({
-                    "name": h.name,
-                    "raw": raw_string(&h.raw),
-                    "value": repaired_header_value(h),
-                    "line": h.line,
+        let out = super::output::HeadersOutput {
+            headers: headers
+                .iter()
+                .map(|h| super::output::HeaderField {
+                    name: h.name.clone(),
+                    raw: raw_string(&h.raw),
+                    value: repaired_header_value(h).into_owned(),
+                    line: h.line,
                 })
-            })
-            .collect();
-        print_json(&json!({ "headers": list }), true)?;
+                .collect(),
+        };
+        print_json(&out, true)?;
         return Ok(EXIT_OK);
     }
     let mut out = String::new();

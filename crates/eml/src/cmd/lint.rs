@@ -2,8 +2,6 @@
 
 use std::path::PathBuf;
 
-use serde_json::json;
-
 use mimesmith_verify::lint::lint;
 use mimesmith_verify::{Code, Diagnostic, Severity};
 
@@ -56,7 +54,13 @@ pub fn run(
         };
         status = status.max(file_status);
         if json {
-            print_json(&json!({ "file": name, "diagnostics": diagnostics }), false)?;
+            print_json(
+                &super::output::LintOutput {
+                    file: name,
+                    diagnostics: &diagnostics,
+                },
+                false,
+            )?;
             continue;
         }
         let mut out = String::new();

@@ -6,6 +6,7 @@ pub mod extract;
 pub mod fix;
 pub mod headers;
 pub mod lint;
+pub mod output;
 pub mod show;
 pub mod tree;
 
@@ -24,7 +25,7 @@ pub const MAX_INPUT: u64 = 1 << 30;
 /// # Errors
 /// [`CliError`] when the input is unusable.
 pub fn dispatch(cli: Cli) -> Result<u8, CliError> {
-    let style = Style::for_stdout();
+    let style = Style::for_stdout(cli.color);
     match cli.command {
         Command::Compose { spec, output } => compose::run(&spec, output.as_deref()),
         Command::Tree { file, json } => tree::run(&file, json, style),
@@ -117,13 +118,20 @@ pub struct Style {
 }
 
 impl Style {
-    /// The style for the current stdout and environment.
+    /// The style `--color` asks for: for `auto`, colour when stdout is a
+    /// terminal and `NO_COLOR` is unset or empty.
     #[must_use]
-    pub fn for_stdout() -> Self {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Self {
-            color: !no_color && io::stdout().is_terminal(),
-        }
+    pub fn for_stdout(choice: crate::cli::ColorChoice) -> Self {
+        use crate::cli::ColorChoice;
+        let color = match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+                !no_color && io::stdout().is_terminal()
+            }
+        };
+        Self { color }
     }
 
     /// No colour.
@@ -223,11 +231,11 @@ pub fn print_bytes(bytes: &[u8]) -> Result<(), CliError> {
     Ok(())
 }
 
-/// A JSON value as one line plus a newline, to stdout.
+/// A JSON value, pretty or as one line, plus a newline, to stdout.
 ///
 /// # Errors
 /// When stdout cannot be written.
-pub fn print_json(value: &serde_json::Value, pretty: bool) -> Result<(), CliError> {
+pub fn print_json<T: serde::Serialize + ?Sized>(value: &T, pretty: bool) -> Result<(), CliError> {
     let s = if pretty {
         serde_json::to_string_pretty(value)
     } else {

@@ -3,8 +3,6 @@
 use std::io::IsTerminal;
 use std::path::Path;
 
-use serde_json::json;
-
 use mimesmith_verify::lint::main_text;
 
 use super::{print, print_json, printable, read_message};
@@ -43,17 +41,17 @@ pub fn run(file: &Path, part: Option<&str>, json: bool) -> Result<u8, CliError> 
     let report = parsed.part(&path).and_then(|p| p.charset_report.as_ref());
     if json {
         let p = parsed.part(&path);
-        print_json(
-            &json!({
-                "path": path,
-                "text": text,
-                "from_html": from_html,
-                "declared_charset": p.and_then(|p| p.charset.clone()),
-                "decoded_as": report.map(|r| r.decoded_as),
-                "repairs": report.map(|r| r.diagnostics(Some(&path), None)).unwrap_or_default(),
-            }),
-            true,
-        )?;
+        let out = super::output::ShowOutput {
+            path: path.clone(),
+            text,
+            from_html,
+            declared_charset: p.and_then(|p| p.charset.clone()),
+            decoded_as: report.map(|r| r.decoded_as),
+            repairs: report
+                .map(|r| r.diagnostics(Some(&path), None))
+                .unwrap_or_default(),
+        };
+        print_json(&out, true)?;
         return Ok(EXIT_OK);
     }
     if let Some(r) = report {

@@ -2,9 +2,6 @@
 
 use std::path::Path;
 
-use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
-
 use mimesmith_verify::{Part, parse};
 
 use super::{Style, print, print_json, printable, read_input};
@@ -22,7 +19,7 @@ pub fn run(file: &Path, json: bool, style: Style) -> Result<u8, CliError> {
         .iter()
         .any(|d| d.code == mimesmith_verify::Code::NotAMessage);
     if json {
-        print_json(&node_json(&parsed.root), true)?;
+        print_json(&super::output::TreeNode::new(&parsed.root), true)?;
     } else {
         let mut out = String::new();
         node_text(&parsed.root, "", "", &mut out, style);
@@ -32,44 +29,6 @@ pub fn run(file: &Path, json: bool, style: Style) -> Result<u8, CliError> {
         print(&out)?;
     }
     Ok(if unusable { EXIT_USAGE } else { EXIT_OK })
-}
-
-/// A part as the JSON node `eml tree --json` prints: `path`, `content_type`,
-/// `charset`, `transfer_encoding`, `disposition`, `filename`, `content_id`,
-/// `size` and `sha256` of the decoded bytes (`null` for multiparts), and
-/// `children` (multiparts, and message/rfc822 parts: the embedded message).
-#[must_use]
-pub fn node_json(part: &Part) -> Value {
-    let leafish = !part.is_multipart();
-    let mut v = json!({
-        "path": part.path,
-        "content_type": part.content_type,
-        "charset": part.charset,
-        "transfer_encoding": part.transfer_encoding,
-        "disposition": part.disposition,
-        "filename": part.filename,
-        "content_id": part.content_id,
-        "size": leafish.then_some(part.body.len()),
-        "sha256": leafish.then(|| sha256_hex(&part.body)),
-    });
-    if (part.is_multipart() || !part.children.is_empty())
-        && let Some(obj) = v.as_object_mut()
-    {
-        obj.insert(
-            "children".to_owned(),
-            Value::Array(part.children.iter().map(node_json).collect()),
-        );
-    }
-    v
-}
-
-/// Lower-case hex SHA-256.
-#[must_use]
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 fn human_size(n: usize) -> String {
