@@ -263,6 +263,13 @@ case(
     text="您的验证码是 384920，十分钟内有效。\r\n",
 )
 case(
+    "charset-missing-no-mime",
+    std(ct=None, cte=None, skip=("MIME-Version",)) + b"\r\n" + "Grüße aus Köln, bis Montag.\r\n".encode(),
+    "Plain RFC 822 with an 8-bit UTF-8 body: no MIME-Version, no Content-Type, so nothing can say the bytes are UTF-8 (RFC 2045 §4, §5.2).",
+    [("missing-mime-version", W, {"message_contains": "8-bit"}), ("charset-missing", E)],
+    text="Grüße aus Köln, bis Montag.\r\n",
+)
+case(
     "charset-mismatch",
     std(ct="text/plain; charset=iso-8859-1", cte="8bit") + b"\r\n" + "您的订单已发货。\r\n".encode(),
     "Declared ISO-8859-1, written in UTF-8: every reader that trusts the label shows mojibake.",

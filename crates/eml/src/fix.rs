@@ -726,7 +726,7 @@ impl<'a> Repair<'a> {
                 });
             }
             self.edits.push(Edit {
-                rank: 0,
+                rank: 1, // after a MIME-Version added at the same place
                 line_start: false,
                 range: at..at,
                 bytes: fields,

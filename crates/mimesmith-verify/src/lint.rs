@@ -150,11 +150,25 @@ fn required_fields(parsed: &ParsedMessage, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+    // 8-bit text needs a charset, and a charset needs MIME (RFC 2045 §4, §5):
+    // without MIME-Version an 8-bit body has no way to say what it is.
+    let eight_bit_body = parsed
+        .parts()
+        .any(|p| p.children.is_empty() && p.text.is_some() && p.body.iter().any(|&b| b >= 0x80));
     if !has("MIME-Version") && (has("Content-Type") || has("Content-Transfer-Encoding")) {
         out.push(
             Diagnostic::new(
                 Code::MissingMimeVersion,
                 "MIME fields without MIME-Version: 1.0, so strict readers may ignore them",
+            )
+            .at(None, first_line)
+            .with_suggestion("add MIME-Version: 1.0"),
+        );
+    } else if !has("MIME-Version") && eight_bit_body {
+        out.push(
+            Diagnostic::new(
+                Code::MissingMimeVersion,
+                "an 8-bit body without MIME-Version: 1.0, so it cannot declare its charset (RFC 2045 §4)",
             )
             .at(None, first_line)
             .with_suggestion("add MIME-Version: 1.0"),
