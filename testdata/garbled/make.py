@@ -283,6 +283,29 @@ case(
     [("charset-mismatch", E)],
     text="您的订单已发货，请注意查收。\r\n",
 )
+zh_hant = "我們明天下午三點在會議室開會，請大家準時參加。"
+case(
+    "charset-big5-as-gb2312",
+    std(ct="text/plain; charset=gb2312", cte="8bit") + b"\r\n" + zh_hant.encode("big5") + b"\r\n",
+    "Traditional Chinese in Big5 declared gb2312: the bytes are also valid GBK, which reads them as a jumble of rare Han, kana and Cyrillic; only Big5 gives everyday text.",
+    [("charset-mismatch", E, {"part": "1", "message_contains": "Big5"})],
+    text=zh_hant + "\r\n",
+)
+case(
+    "charset-short-gbk",
+    std(ct="text/plain", cte="8bit") + b"\r\n" + "你好".encode("gbk") + b"\r\n",
+    "Two GBK characters and no charset: the same four bytes are two Hangul syllables in EUC-KR and two Han characters in Big5, so nothing can say which was meant.",
+    [("charset-missing", E, {"message_contains": "too few bytes"})],
+    left=(["charset-missing"], "too little evidence: 4 bytes read as well in GBK, EUC-KR and Big5"),
+)
+case(
+    "encoded-word-gbk-as-utf8",
+    std(subject="=?UTF-8?B?" + base64.b64encode(notice.encode("gbk")).decode() + "?=") + b"\r\n" + BODY.encode(),
+    "An encoded word labelled UTF-8 whose bytes are GBK (a PHP script that called mb_encode_mimeheader on GBK text): readers show U+FFFD; its GBK reading is offered.",
+    [("encoded-word-invalid", E, {"message_contains": "GBK"})],
+    headers={"Subject": notice},
+    text=BODY,
+)
 case(
     "unknown-charset-body",
     std(ct="text/plain; charset=x-user-defined-42", cte="7bit") + b"\r\n" + BODY.encode(),

@@ -421,6 +421,14 @@ impl<'a> Repair<'a> {
                         "no one knows this charset, so the text cannot be decoded",
                     ),
                 },
+                c if PART_CODES.contains(&c)
+                    && part
+                        .and_then(|p| self.parsed.part(p))
+                        .and_then(|p| p.charset_report.as_ref())
+                        .is_some_and(|r| !r.ambiguous.is_empty()) =>
+                {
+                    self.leave(d, "too little evidence: the bytes read about as well in several charsets, so the text is left as it is rather than guessed");
+                }
                 c if PART_CODES.contains(&c) => {
                     match part
                         .and_then(|p| self.parsed.part(p))
@@ -528,6 +536,8 @@ impl<'a> Repair<'a> {
                 fold_at_whitespace(&h.name, &h.raw)
                     .ok_or_else(|| "no white space to fold at".to_owned())
             }
+        } else if h.value.contains('\u{FFFD}') {
+            Err("the field does not decode, and no charset reads it clearly: re-encoding it would lose text".to_owned())
         } else if codes.contains(&Code::UnknownCharset) {
             Err("an encoded word in an unknown charset cannot be decoded".to_owned())
         } else if NEVER_ENCODE.contains(&lower.as_str()) {

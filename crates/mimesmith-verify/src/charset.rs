@@ -362,6 +362,188 @@ fn cjk_per_mille(text: &str) -> usize {
     (cjk * 1000).checked_div(non_ascii).unwrap_or(0)
 }
 
+/// Non-ASCII bytes below which a CJK reading is too little evidence when
+/// another charset reads the same bytes about as well: two GBK characters are
+/// also two Hangul syllables in EUC-KR and two Han characters in Big5.
+const MIN_EVIDENCE_BYTES: usize = 8;
+/// Plausibility (per mille) by which the best reading must beat the runner-up
+/// when the evidence is thin.
+const CLEAR_MARGIN: usize = 150;
+/// Plausibility (per mille) by which another reading must beat the declared
+/// charset's before the label is called wrong.
+const OVERRULE_MARGIN: usize = 300;
+/// Non-ASCII characters scored at most (the rest decides nothing new).
+const MAX_SCORED_CHARS: usize = 4096;
+
+/// The multi-byte charsets whose readings are weighed against each other
+/// (GB 18030 reads as GBK here: the same family, the same two-byte table).
+const CJK_CANDIDATES: [&Encoding; 6] = [GBK, BIG5, SHIFT_JIS, EUC_JP, ISO_2022_JP, EUC_KR];
+
+/// One charset's reading of some bytes, and how plausible it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reading {
+    /// The charset.
+    pub encoding: &'static Encoding,
+    /// The bytes decoded with it (without errors).
+    pub text: String,
+    /// Plausibility in per mille: the share of its non-ASCII characters that
+    /// are everyday characters *of that charset's own language* (GB 2312
+    /// level 1 for GBK, Big5 level 1 for Big5, kana and JIS level 1 for the
+    /// Japanese charsets, KS X 1001 Hangul for EUC-KR; their punctuation
+    /// counts too), halved for Japanese without a single kana.
+    pub score: usize,
+}
+
+/// How everyday a character is in `encoding`'s language, in per mille: 1000
+/// for its common set and punctuation, 500 for its rarer level, 0 for what
+/// only a misreading produces there (Cyrillic in a GBK reading of Big5 bytes).
+fn char_weight(encoding: &'static Encoding, c: char) -> usize {
+    let mut buf = [0u8; 4];
+    let s: &str = c.encode_utf8(&mut buf);
+    let table = if encoding == ISO_2022_JP {
+        EUC_JP
+    } else {
+        encoding
+    };
+    let (bytes, _, errors) = table.encode(s);
+    let (lead, trail) = match (errors, bytes.as_ref()) {
+        (false, &[lead, trail]) => (lead, trail),
+        _ => return 0,
+    };
+    let gb2312_trail = (0xA1..=0xFE).contains(&trail);
+    if table == GBK {
+        match lead {
+            0xA1..=0xA3 | 0xB0..=0xD7 if gb2312_trail => 1000,
+            0xD8..=0xF7 if gb2312_trail => 500,
+            _ => 0,
+        }
+    } else if table == BIG5 {
+        match lead {
+            0xA1..=0xA3 | 0xA4..=0xC6 => 1000,
+            0xC9..=0xF9 => 500,
+            _ => 0,
+        }
+    } else if table == SHIFT_JIS {
+        match lead {
+            0x81..=0x83 | 0x88..=0x98 => 1000,
+            0x99..=0x9F | 0xE0..=0xEA => 500,
+            _ => 0,
+        }
+    } else if table == EUC_JP {
+        match lead {
+            0xA1..=0xA5 | 0xB0..=0xCF => 1000,
+            0xD0..=0xF4 => 500,
+            _ => 0,
+        }
+    } else if table == EUC_KR {
+        match lead {
+            0xA1..=0xA3 | 0xB0..=0xC8 => 1000,
+            0xCA..=0xFD => 300,
+            _ => 0,
+        }
+    } else {
+        0
+    }
+}
+
+fn score_reading(encoding: &'static Encoding, text: &str) -> usize {
+    let (mut sum, mut n, mut kana, mut han) = (0usize, 0usize, 0usize, 0usize);
+    for c in text
+        .chars()
+        .filter(|c| !c.is_ascii())
+        .take(MAX_SCORED_CHARS)
+    {
+        n += 1;
+        sum += char_weight(encoding, c);
+        kana += usize::from(matches!(c as u32, 0x3040..=0x30FF));
+        han += usize::from(is_han(c));
+    }
+    let score = sum.checked_div(n).unwrap_or(0);
+    let japanese = encoding == SHIFT_JIS || encoding == EUC_JP || encoding == ISO_2022_JP;
+    // Japanese prose is never all kanji: a reading without kana over more
+    // than a few characters is another language's bytes.
+    if japanese && kana == 0 && han > 3 {
+        score / 2
+    } else {
+        score
+    }
+}
+
+/// Every CJK charset's reading of `bytes` that decodes without errors, most
+/// plausible first (ties keep [`CJK_CANDIDATES`] order).
+#[must_use]
+pub fn cjk_readings(bytes: &[u8]) -> Vec<Reading> {
+    let mut out: Vec<Reading> = CJK_CANDIDATES
+        .iter()
+        .filter_map(|&encoding| {
+            let (text, errors) = decode_with(encoding, bytes);
+            (!errors && non_ascii_chars(&text) > 0).then(|| Reading {
+                encoding,
+                score: score_reading(encoding, &text),
+                text,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| b.score.cmp(&a.score));
+    out
+}
+
+/// What weighing the readings concluded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// One reading is clearly the most plausible.
+    Clear(Reading),
+    /// Too few bytes: these readings (the first is the detector's choice when it
+    /// is among them) are about as plausible as each other.
+    Thin(Vec<Reading>),
+    /// No CJK charset reads the bytes plausibly.
+    None,
+}
+
+/// Weighs the CJK readings of `bytes` (at least one must score 500 per mille),
+/// with `preferred` (the detector's or the label's choice) winning ties.
+#[must_use]
+pub fn weigh_cjk(bytes: &[u8], preferred: Option<&'static Encoding>) -> Verdict {
+    let mut readings = cjk_readings(bytes);
+    let Some(best) = readings.first().map(|r| r.score) else {
+        return Verdict::None;
+    };
+    if best < 500 {
+        return Verdict::None;
+    }
+    let non_ascii = bytes.iter().filter(|&&b| b >= 0x80).count();
+    let close: Vec<Reading> = readings
+        .iter()
+        .filter(|r| r.score + CLEAR_MARGIN > best)
+        .cloned()
+        .collect();
+    if let Some(p) = preferred
+        && let Some(i) = readings
+            .iter()
+            .position(|r| cjk_family(r.encoding) == cjk_family(p) && r.score + CLEAR_MARGIN > best)
+    {
+        let r = readings.remove(i);
+        readings.insert(0, r);
+    }
+    let distinct_families = close
+        .iter()
+        .map(|r| cjk_family(r.encoding))
+        .collect::<std::collections::HashSet<_>>()
+        .len();
+    if non_ascii < MIN_EVIDENCE_BYTES && distinct_families > 1 {
+        let mut thin: Vec<Reading> = readings
+            .into_iter()
+            .filter(|r| r.score + CLEAR_MARGIN > best)
+            .collect();
+        thin.dedup_by(|a, b| a.text == b.text);
+        return Verdict::Thin(thin);
+    }
+    readings
+        .into_iter()
+        .next()
+        .map_or(Verdict::None, Verdict::Clear)
+}
+
 /// What is wrong with a text part's charset, at the byte level.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
@@ -450,16 +632,51 @@ struct Assessment {
     text: String,
     decoded_as: &'static str,
     issue: Option<CharsetIssue>,
+    ambiguous: Vec<Alternative>,
 }
 
 fn needs_detection(bytes: &[u8]) -> bool {
     bytes.iter().any(|&b| b >= 0x80 || b == ESC)
 }
 
-fn decode_detected(bytes: &[u8]) -> (String, &'static str, Detected) {
+/// Decodes bytes no label describes: valid UTF-8 as UTF-8; otherwise the
+/// detector's guess, and when that is a CJK charset, the most plausible CJK
+/// reading ([`weigh_cjk`]), with the other readings when the bytes are too
+/// few to choose.
+fn decode_detected(bytes: &[u8]) -> (String, &'static str, Vec<Alternative>) {
     let detected = detect(bytes);
+    if cjk_family(detected.encoding).is_some() {
+        match weigh_cjk(bytes, Some(detected.encoding)) {
+            Verdict::Clear(r) => return (r.text, r.encoding.name(), Vec::new()),
+            Verdict::Thin(readings) => {
+                let alternatives = readings.iter().map(Alternative::of).collect();
+                if let Some(first) = readings.into_iter().next() {
+                    return (first.text, first.encoding.name(), alternatives);
+                }
+            }
+            Verdict::None => {}
+        }
+    }
     let (text, _) = decode_with(detected.encoding, bytes);
-    (text, detected.encoding.name(), detected)
+    (text, detected.encoding.name(), Vec::new())
+}
+
+/// A reading offered when the evidence is too thin to choose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Alternative {
+    /// The charset.
+    pub charset: &'static str,
+    /// The text in it (the first 40 characters).
+    pub text: String,
+}
+
+impl Alternative {
+    fn of(r: &Reading) -> Self {
+        Self {
+            charset: r.encoding.name(),
+            text: r.text.trim().chars().take(40).collect(),
+        }
+    }
 }
 
 fn ascii_text(bytes: &[u8]) -> String {
@@ -474,13 +691,15 @@ fn assess(bytes: &[u8], declared: Option<&str>) -> Assessment {
                 text: ascii_text(bytes),
                 decoded_as: "US-ASCII",
                 issue: None,
+                ambiguous: Vec::new(),
             };
         }
-        let (text, name, _) = decode_detected(bytes);
+        let (text, name, ambiguous) = decode_detected(bytes);
         return Assessment {
             text,
             decoded_as: name,
             issue: Some(CharsetIssue::Missing { detected: name }),
+            ambiguous,
         };
     };
     let Some(resolved) = resolve(label) else {
@@ -489,15 +708,17 @@ fn assess(bytes: &[u8], declared: Option<&str>) -> Assessment {
                 text: ascii_text(bytes),
                 decoded_as: "US-ASCII",
                 issue: Some(CharsetIssue::Unknown { detected: None }),
+                ambiguous: Vec::new(),
             };
         }
-        let (text, name, _) = decode_detected(bytes);
+        let (text, name, ambiguous) = decode_detected(bytes);
         return Assessment {
             text,
             decoded_as: name,
             issue: Some(CharsetIssue::Unknown {
                 detected: Some(name),
             }),
+            ambiguous,
         };
     };
     let Resolved::Encoding(encoding) = resolved else {
@@ -506,15 +727,17 @@ fn assess(bytes: &[u8], declared: Option<&str>) -> Assessment {
             text,
             decoded_as: resolved_name(resolved),
             issue: None,
+            ambiguous: Vec::new(),
         };
     };
     let eight_bit = bytes.iter().any(|&b| b >= 0x80);
     if eight_bit && is_us_ascii_label(label) {
-        let (text, name, _) = decode_detected(bytes);
+        let (text, name, ambiguous) = decode_detected(bytes);
         return Assessment {
             text,
             decoded_as: name,
             issue: Some(CharsetIssue::NotAscii { detected: name }),
+            ambiguous,
         };
     }
     let (text, had_errors) = decode_with(encoding, bytes);
@@ -529,6 +752,7 @@ fn assess(bytes: &[u8], declared: Option<&str>) -> Assessment {
                     issue: Some(CharsetIssue::DecodeErrors {
                         actual: Some(detected.encoding.name()),
                     }),
+                    ambiguous: Vec::new(),
                 };
             }
         }
@@ -536,6 +760,7 @@ fn assess(bytes: &[u8], declared: Option<&str>) -> Assessment {
             text,
             decoded_as: encoding.name(),
             issue: Some(CharsetIssue::DecodeErrors { actual: None }),
+            ambiguous: Vec::new(),
         };
     }
     if !eight_bit {
@@ -543,6 +768,7 @@ fn assess(bytes: &[u8], declared: Option<&str>) -> Assessment {
             text,
             decoded_as: encoding.name(),
             issue: None,
+            ambiguous: Vec::new(),
         };
     }
     if let Some((issue, better)) = plausibility(bytes, label, encoding) {
@@ -552,18 +778,21 @@ fn assess(bytes: &[u8], declared: Option<&str>) -> Assessment {
                 text: other_text,
                 decoded_as: other.name(),
                 issue: Some(issue),
+                ambiguous: Vec::new(),
             };
         }
         return Assessment {
             text,
             decoded_as: encoding.name(),
             issue: Some(issue),
+            ambiguous: Vec::new(),
         };
     }
     Assessment {
         text,
         decoded_as: encoding.name(),
         issue: None,
+        ambiguous: Vec::new(),
     }
 }
 
@@ -585,6 +814,26 @@ fn plausibility(
                     actual: UTF_8.name(),
                 },
                 Some(UTF_8),
+            ));
+        }
+    }
+    // Bytes valid in the declared CJK charset may be another one's: Big5
+    // text mostly decodes as GBK, to a jumble of rare Han, kana and Cyrillic.
+    // The reading that is everyday text in its own language wins, given
+    // enough bytes and a clear margin.
+    if let Some(family) = declared_family
+        && bytes.iter().filter(|&&b| b >= 0x80).count() >= MIN_BYTES_CJK_TO_CJK
+    {
+        let declared_score = score_reading(encoding, &decode_with(encoding, bytes).0);
+        if let Verdict::Clear(r) = weigh_cjk(bytes, Some(encoding))
+            && cjk_family(r.encoding) != Some(family)
+            && r.score >= declared_score + OVERRULE_MARGIN
+        {
+            return Some((
+                CharsetIssue::Implausible {
+                    actual: r.encoding.name(),
+                },
+                Some(r.encoding),
             ));
         }
     }
@@ -818,6 +1067,11 @@ pub struct CharsetReport {
     pub issue: Option<CharsetIssue>,
     /// The decoded text was itself mojibake and has been repaired.
     pub mojibake: Option<MojibakeRepair>,
+    /// Too few bytes to choose a charset: these readings are about as
+    /// plausible as each other (the text shown is the first). A repair must
+    /// not pick one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ambiguous: Vec<Alternative>,
 }
 
 impl CharsetReport {
@@ -838,6 +1092,26 @@ impl CharsetReport {
         let mut out = Vec::new();
         if let Some(issue) = &self.issue {
             let (message, suggestion) = match issue {
+                _ if !self.ambiguous.is_empty() => {
+                    let readings: Vec<String> = self
+                        .ambiguous
+                        .iter()
+                        .map(|a| format!("{:?} in {}", a.text, a.charset))
+                        .collect();
+                    let what = match issue {
+                        CharsetIssue::Missing { .. } => {
+                            "8-bit text without a charset parameter (so US-ASCII)".to_owned()
+                        }
+                        _ => format!("the text does not fit its label {declared}"),
+                    };
+                    (
+                        format!(
+                            "{what}; too few bytes to tell which charset: it reads as {}",
+                            readings.join(", or ")
+                        ),
+                        "declare the charset the text was written in; fix leaves it as it is rather than guess".to_owned(),
+                    )
+                }
                 CharsetIssue::Missing { detected } => (
                     format!(
                         "8-bit text without a charset parameter (so US-ASCII); it looks like {detected}"
@@ -914,6 +1188,7 @@ pub fn decode_text(bytes: &[u8], declared: Option<&str>) -> DecodedText {
         text,
         decoded_as,
         issue,
+        ambiguous,
     } = assess(bytes, declared);
     let repaired = repair_mojibake(&text);
     let mojibake = repaired.as_ref().map(|r| MojibakeRepair {
@@ -926,6 +1201,7 @@ pub fn decode_text(bytes: &[u8], declared: Option<&str>) -> DecodedText {
         decoded_as,
         issue,
         mojibake,
+        ambiguous,
     });
     DecodedText { text, report }
 }

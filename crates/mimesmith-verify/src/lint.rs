@@ -458,7 +458,20 @@ fn encoded_word_rules(
         )
         .with_suggestion("write encoded words in UTF-8")));
     }
-    if words
+    if let Some(w) = words.iter().find(|w| w.undecodable && w.read_as.is_some()) {
+        out.push(at(Diagnostic::new(
+            Code::EncodedWordInvalid,
+            format!(
+                "{name} has an encoded word labelled {} whose bytes are {}: it reads as {:?}",
+                w.charset,
+                w.read_as.unwrap_or_default(),
+                h.value
+            ),
+        )
+        .with_suggestion(
+            "re-encode the text in UTF-8 (RFC 2047 §2: the text must be in the named charset)",
+        )));
+    } else if words
         .iter()
         .any(|w| (!w.valid && charset_known(&w.charset)) || w.undecodable)
     {

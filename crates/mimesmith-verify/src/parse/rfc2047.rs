@@ -43,6 +43,11 @@ pub struct EncodedWord {
     /// even when joined with its neighbours (RFC 2047 §2: the text MUST be in
     /// the named charset).
     pub undecodable: bool,
+    /// For an undecodable word: the charset its bytes are really in, when one
+    /// CJK charset reads them clearly better than any other
+    /// ([`crate::charset::weigh_cjk`]); the field's value then holds that
+    /// reading.
+    pub read_as: Option<&'static str>,
 }
 
 /// A field body decoded to text.
@@ -198,6 +203,7 @@ pub fn decode_field(raw: &[u8], hint: Option<&'static Encoding>) -> DecodedField
                     split_char: false,
                     in_quotes,
                     undecodable: false,
+                    read_as: None,
                 });
                 match decoded {
                     Some((bytes, _)) if known => {
@@ -291,9 +297,21 @@ pub fn decode_field(raw: &[u8], hint: Option<&'static Encoding>) -> DecodedField
                 first_word,
                 count,
             } => {
-                let (joined, joined_errors) = decode_charset(&bytes, &charset)
+                let (mut joined, joined_errors) = decode_charset(&bytes, &charset)
                     .unwrap_or_else(|| (String::from_utf8_lossy(&bytes).into_owned(), true));
+                // Bytes that are not in the word's charset: GBK labelled
+                // UTF-8 is common. Offer the reading when it is clear.
+                let mut read_as = None;
+                if joined_errors
+                    && let charset::Verdict::Clear(r) = charset::weigh_cjk(&bytes, None)
+                {
+                    read_as = Some(r.encoding.name());
+                    joined = r.text;
+                }
                 value.push_str(&joined);
+                for w in words.iter_mut().skip(first_word).take(count) {
+                    w.read_as = read_as;
+                }
                 mark_split_chars(
                     &mut words,
                     &word_bytes,
