@@ -390,7 +390,8 @@ pub struct Reading {
     /// are everyday characters *of that charset's own language* (GB 2312
     /// level 1 for GBK, Big5 level 1 for Big5, kana and JIS level 1 for the
     /// Japanese charsets, KS X 1001 Hangul for EUC-KR; their punctuation
-    /// counts too), halved for Japanese without a single kana.
+    /// counts too; rarer levels and GB 2312's kana count less), halved for
+    /// Japanese without a single kana.
     pub score: usize,
 }
 
@@ -414,6 +415,8 @@ fn char_weight(encoding: &'static Encoding, c: char) -> usize {
     if table == GBK {
         match lead {
             0xA1..=0xA3 | 0xB0..=0xD7 if gb2312_trail => 1000,
+            // Kana: GB 2312 has them, and Japanese is written in GBK too.
+            0xA4 | 0xA5 if gb2312_trail => 700,
             0xD8..=0xF7 if gb2312_trail => 500,
             _ => 0,
         }
@@ -501,9 +504,14 @@ pub enum Verdict {
 }
 
 /// Weighs the CJK readings of `bytes` (at least one must score 500 per mille),
-/// with `preferred` (the detector's or the label's choice) winning ties.
+/// with `preferred` (the label's choice, else the detector's) winning ties
+/// within [`CLEAR_MARGIN`].
 #[must_use]
 pub fn weigh_cjk(bytes: &[u8], preferred: Option<&'static Encoding>) -> Verdict {
+    // Without a preference, chardetng's (its character-pair frequencies tell
+    // Korean from Chinese where both readings are everyday characters).
+    let preferred =
+        preferred.or_else(|| Some(detect(bytes).encoding).filter(|&e| cjk_family(e).is_some()));
     let mut readings = cjk_readings(bytes);
     let Some(best) = readings.first().map(|r| r.score) else {
         return Verdict::None;
@@ -1266,6 +1274,59 @@ mod tests {
         let detected = detect(&bytes);
         assert_eq!(cjk_family(detected.encoding), Some(1));
         assert_eq!(decode_with(detected.encoding, &bytes).0, text);
+    }
+
+    #[test]
+    fn weighing_finds_each_sentence_in_its_own_charset() {
+        let cases: &[(&str, &'static Encoding)] = &[
+            (ZH_HANS, GBK),
+            (ZH_HANT, BIG5),
+            (JA, SHIFT_JIS),
+            (JA, EUC_JP),
+            (KO, EUC_KR),
+        ];
+        for &(text, encoding) in cases {
+            let bytes = encode(encoding, text);
+            match weigh_cjk(&bytes, None) {
+                Verdict::Clear(r) => {
+                    assert_eq!(cjk_family(r.encoding), cjk_family(encoding), "{text}");
+                    assert_eq!(r.text, text);
+                }
+                other => panic!("{text} in {}: {other:?}", encoding.name()),
+            }
+        }
+    }
+
+    #[test]
+    fn big5_declared_gb2312_is_read_as_big5() {
+        let bytes = encode(BIG5, ZH_HANT);
+        assert!(!decode_with(GBK, &bytes).1, "the bytes are valid GBK too");
+        let d = decode_text(&bytes, Some("gb2312"));
+        assert_eq!(d.text, ZH_HANT);
+        let report = d.report.unwrap();
+        assert_eq!(
+            report.issue,
+            Some(CharsetIssue::Implausible { actual: "Big5" })
+        );
+        assert!(report.ambiguous.is_empty());
+    }
+
+    #[test]
+    fn two_characters_are_too_little_evidence() {
+        let bytes = encode(GBK, "你好");
+        let Verdict::Thin(readings) = weigh_cjk(&bytes, None) else {
+            panic!("4 bytes decided");
+        };
+        let names: Vec<&str> = readings.iter().map(|r| r.encoding.name()).collect();
+        assert!(
+            names.contains(&"GBK") && names.contains(&"EUC-KR"),
+            "{names:?}"
+        );
+        let report = decode_text(&bytes, None).report.unwrap();
+        assert!(report.ambiguous.iter().any(|a| a.text == "你好"));
+        // Enough of the same text decides.
+        let long = encode(GBK, ZH_HANS);
+        assert!(matches!(weigh_cjk(&long, None), Verdict::Clear(r) if r.encoding == GBK));
     }
 
     #[test]
