@@ -28,7 +28,8 @@
 //! - **A part's text or transfer encoding** (`charset-missing`,
 //!   `charset-mismatch`, `mojibake`, `base64-invalid`, `qp-invalid`,
 //!   `line-too-long`) or **its file name** (`filename-unencoded`, an encoded
-//!   word in quotes, raw bytes in Content-Type/Content-Disposition): that
+//!   word in quotes, raw bytes in Content-Type/Content-Disposition,
+//!   `filename-bidi`, whose bidi controls are removed from the name): that
 //!   part's MIME fields and body are written again by the builder (text as
 //!   UTF-8, the name as RFC 2231 plus the RFC 2047 `name=` Outlook reads);
 //!   its other fields are kept byte for byte.
@@ -309,6 +310,7 @@ const PART_CODES: &[Code] = &[
     Code::QpInvalid,
     Code::LineTooLong,
     Code::FilenameUnencoded,
+    Code::FilenameBidi,
 ];
 
 /// Codes that need nothing done (information only).
@@ -664,10 +666,15 @@ impl<'a> Repair<'a> {
                 leaf(p)?.into(),
                 Action::RewrotePart,
                 format!(
-                    "part {}: {} written again{}",
+                    "part {}: {} written again{} (for {})",
                     display(&p.path),
                     p.content_type,
-                    if p.text.is_some() { " as UTF-8" } else { "" }
+                    if p.text.is_some() { " as UTF-8" } else { "" },
+                    codes
+                        .iter()
+                        .map(|c| c.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             )
         };
@@ -1228,7 +1235,13 @@ fn leaf(part: &Part) -> Result<SinglePart<'_>, FixError> {
         Some("inline") => single = single.disposition(Disposition::Inline),
         _ => {}
     }
-    if let Some(name) = &part.filename
+    // Bidi controls only disguise a name (`filename-bidi`): they go.
+    let name = part.filename.as_ref().map(|n| {
+        n.chars()
+            .filter(|&c| !mimesmith_verify::display::is_bidi_control(c))
+            .collect::<String>()
+    });
+    if let Some(name) = &name
         && mimesmith::clean_filename(name).is_some()
     {
         single = single.filename(name);

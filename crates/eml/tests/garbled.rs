@@ -351,8 +351,16 @@ fn fix_output_lints_clean_and_keeps_text_and_binary_parts() {
         let mut after = Vec::new();
         binary_leaves(&json(&eml(&["tree", "--json", t])), &mut after);
         let key = |v: &Vec<(String, Option<String>, String)>| {
-            let mut k: Vec<(String, Option<String>)> =
-                v.iter().map(|(h, n, _)| (h.clone(), n.clone())).collect();
+            // fix removes bidi controls from names (filename-bidi), nothing else.
+            let clean = |n: &String| -> String {
+                n.chars()
+                    .filter(|&c| !mimesmith_verify::display::is_bidi_control(c))
+                    .collect()
+            };
+            let mut k: Vec<(String, Option<String>)> = v
+                .iter()
+                .map(|(h, n, _)| (h.clone(), n.as_ref().map(clean)))
+                .collect();
             k.sort();
             k
         };
@@ -589,5 +597,108 @@ fn every_inspecting_command_exits_2_on_what_is_not_a_message() {
                 String::from_utf8_lossy(&out.stderr)
             );
         }
+    }
+}
+
+/// The README's table of garbled samples: what `eml lint` says and what
+/// `eml fix` does with each, made from the samples themselves. `BLESS=1`
+/// rewrites the table in README.md; otherwise it must match.
+#[test]
+fn readme_table_of_garbled_samples_is_what_the_tools_say() {
+    const START: &str =
+        "<!-- garbled-table:start (BLESS=1 cargo test -p eml --test garbled readme_table) -->\n";
+    const END: &str = "<!-- garbled-table:end -->";
+    let dir = tempfile::tempdir().unwrap();
+    let mut rows = vec![
+        "| Sample | `eml lint` says | `eml fix` |".to_owned(),
+        "|---|---|---|".to_owned(),
+    ];
+    for case in cases() {
+        let f = case.eml.to_str().unwrap();
+        let lint = json(&eml(&["lint", "--json", f]));
+        let says: Vec<String> = lint["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} ({})",
+                    d["code"].as_str().unwrap(),
+                    d["severity"].as_str().unwrap()
+                )
+            })
+            .collect();
+        let says = if says.is_empty() {
+            "clean".to_owned()
+        } else {
+            says.join(", ")
+        };
+        let target = dir.path().join("out.eml");
+        let out = eml(&[
+            "fix",
+            "--seed",
+            "1",
+            "--json",
+            f,
+            "-o",
+            target.to_str().unwrap(),
+        ]);
+        let fix = if out.status.code() == Some(2) {
+            let err = String::from_utf8_lossy(&out.stderr);
+            format!(
+                "refused: {}",
+                err.trim().rsplit(": ").next().unwrap_or_default()
+            )
+        } else {
+            let report = json(&out);
+            let left: Vec<String> = report["unrepaired"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|u| {
+                    format!(
+                        "{}: {}",
+                        u["code"].as_str().unwrap(),
+                        u["reason"].as_str().unwrap()
+                    )
+                })
+                .collect();
+            let changes = report["changes"].as_array().unwrap().len();
+            let errors = report["after"]["errors"].as_u64().unwrap();
+            match (changes, left.is_empty()) {
+                (0, true) => "nothing to repair".to_owned(),
+                (_, true) if errors == 0 => format!("repaired ({changes} edit(s))"),
+                (n, _) => format!(
+                    "{}left as it is: {}",
+                    if n > 0 {
+                        format!("{n} edit(s); ")
+                    } else {
+                        String::new()
+                    },
+                    left.join("; ")
+                ),
+            }
+        };
+        rows.push(format!(
+            "| `{}` | {says} | {} |",
+            case.name,
+            fix.replace('|', "\\|")
+        ));
+    }
+    let table = rows.join("\n") + "\n";
+    let readme_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md");
+    let readme = std::fs::read_to_string(&readme_path).unwrap();
+    let (Some(a), Some(b)) = (readme.find(START), readme.find(END)) else {
+        panic!("README.md has no {START:?} … {END:?} section");
+    };
+    let current = &readme[a + START.len()..b];
+    if std::env::var_os("BLESS").is_some() {
+        let new = format!("{}{START}{table}{}", &readme[..a], &readme[b..]);
+        std::fs::write(&readme_path, new).unwrap();
+    } else {
+        assert_eq!(
+            current, table,
+            "README table out of date: BLESS=1 cargo test -p eml --test garbled readme_table"
+        );
     }
 }

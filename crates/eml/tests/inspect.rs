@@ -354,3 +354,35 @@ fn fix_repairs_a_long_line_inside_an_embedded_message_in_place() {
     let v: serde_json::Value = serde_json::from_slice(&tree.stdout).unwrap();
     assert_eq!(v["children"][1]["content_type"], "message/rfc822");
 }
+
+#[test]
+fn color_choice_overrides_no_color_and_the_terminal_test() {
+    let bad = GOOD.replace("Date: Mon, 23 Nov 2026 10:00:00 +0800\r\n", "");
+    let esc = |o: &Output| o.stdout.contains(&0x1b);
+    // Auto into a pipe: no colour, with or without NO_COLOR.
+    assert!(!esc(&eml(&["lint", "-"], bad.as_bytes())));
+    // Always wins over NO_COLOR and the pipe; never over everything.
+    let always = eml_with(
+        &["--color", "always", "lint", "-"],
+        bad.as_bytes(),
+        &[("NO_COLOR", "1")],
+    );
+    assert!(esc(&always), "{}", String::from_utf8_lossy(&always.stdout));
+    assert!(
+        esc(&eml(&["lint", "--color=always", "-"], bad.as_bytes())),
+        "global flag after the subcommand"
+    );
+    assert!(!esc(&eml(
+        &["--color", "never", "lint", "-"],
+        bad.as_bytes()
+    )));
+    let wrong = eml(&["--color", "sometimes", "lint", "-"], bad.as_bytes());
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("auto, always, never"));
+    // The exit-status paragraph is in --help.
+    let help = String::from_utf8(eml(&["--help"], b"").stdout).unwrap();
+    assert!(
+        help.contains("Exit status") && help.contains("not a message"),
+        "{help}"
+    );
+}
