@@ -1185,12 +1185,13 @@ fn fold_at_whitespace(name: &str, raw: &[u8]) -> Option<Vec<u8>> {
     folded.then_some(out)
 }
 
+/// A part as the builder writes it: its MIME fields (each with its CRLF) and
+/// its body.
+type BuiltPart = (Vec<u8>, Vec<u8>);
+
 /// The MIME fields and the body of `part` as the builder writes it, read
 /// back from a throwaway message.
-fn built_part(
-    part: mimesmith::Part<'_>,
-    seed: Option<u64>,
-) -> Result<Option<(Vec<u8>, Vec<u8>)>, FixError> {
+fn built_part(part: mimesmith::Part<'_>, seed: Option<u64>) -> Result<Option<BuiltPart>, FixError> {
     let mut b = Message::builder()
         .from("fix@example.invalid")
         .to("fix@example.invalid")

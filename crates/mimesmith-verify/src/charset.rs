@@ -422,7 +422,7 @@ fn char_weight(encoding: &'static Encoding, c: char) -> usize {
         }
     } else if table == BIG5 {
         match lead {
-            0xA1..=0xA3 | 0xA4..=0xC6 => 1000,
+            0xA1..=0xC6 => 1000, // symbols A1–A3, level 1 A4–C6
             0xC9..=0xF9 => 500,
             _ => 0,
         }
@@ -487,7 +487,7 @@ pub fn cjk_readings(bytes: &[u8]) -> Vec<Reading> {
             })
         })
         .collect();
-    out.sort_by(|a, b| b.score.cmp(&a.score));
+    out.sort_by_key(|r| std::cmp::Reverse(r.score));
     out
 }
 

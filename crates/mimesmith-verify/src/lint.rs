@@ -6,10 +6,13 @@
 //! [`Code`] names its RFC section):
 //!
 //! - the required fields: `missing-from`, `missing-date`, `missing-message-id`,
-//!   `missing-mime-version` (only when the message uses MIME fields);
-//! - lines: `bare-lf` (an error when CRLF and bare LF are mixed; only `info`
-//!   when every line ends in LF, which is how Unix tools store mail and what
-//!   an MTA converts on the way out), `line-too-long`, `header-line-long`;
+//!   `missing-mime-version` (when the message uses MIME fields, or has an
+//!   8-bit text body, which cannot declare its charset without MIME);
+//! - lines: `bare-lf`, saying which endings the message has (an error for
+//!   CR only, as classic Mac OS wrote, and for any mix of CRLF, LF and CR;
+//!   only `info` when every line ends in LF, which is how Unix tools store
+//!   mail and what an MTA converts on the way out), `line-too-long`,
+//!   `header-line-long`;
 //! - header text: `raw-8bit-header` (an error with the detected charset when
 //!   the bytes are not UTF-8; a warning when they are UTF-8, which RFC 6532
 //!   allows only with SMTPUTF8), `encoded-word-split-char`,
