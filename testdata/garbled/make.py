@@ -299,6 +299,14 @@ case(
     left=(["charset-missing"], "too little evidence: 4 bytes read as well in GBK, EUC-KR and Big5"),
 )
 case(
+    "charset-short-gbk-gbk-subject",
+    std(subject=ew(notice, "GBK"), ct="text/plain", cte="8bit") + b"\r\n" + "你好".encode("gbk") + b"\r\n",
+    "The same two GBK characters without a charset, but the Subject is an encoded word in GBK: the rest of the message decides what the body alone cannot.",
+    [("charset-missing", E, {"message_contains": "rest of the message"})],
+    headers={"Subject": notice},
+    text="你好\r\n",
+)
+case(
     "encoded-word-gbk-as-utf8",
     std(subject="=?UTF-8?B?" + base64.b64encode(notice.encode("gbk")).decode() + "?=") + b"\r\n" + BODY.encode(),
     "An encoded word labelled UTF-8 whose bytes are GBK (a PHP script that called mb_encode_mimeheader on GBK text): readers show U+FFFD; its GBK reading is offered.",

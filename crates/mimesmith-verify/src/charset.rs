@@ -669,6 +669,80 @@ fn decode_detected(bytes: &[u8]) -> (String, &'static str, Vec<Alternative>) {
     (text, detected.encoding.name(), Vec::new())
 }
 
+/// The CJK charset family the rest of a message uses, as evidence for text
+/// too short to decide on its own: the charsets its encoded words name, its
+/// raw 8-bit header bytes were read as, and its other text parts declare or
+/// were clearly read as. `None` when the message names no CJK charset, or
+/// more than one family.
+#[must_use]
+pub fn message_cjk_family(root: &crate::parse::Part) -> Option<&'static Encoding> {
+    let mut found: Vec<&'static Encoding> = Vec::new();
+    let mut add = |e: Option<&'static Encoding>| {
+        if let Some(e) = e.filter(|&e| cjk_family(e).is_some())
+            && !found.iter().any(|f| cjk_family(f) == cjk_family(e))
+        {
+            found.push(e);
+        }
+    };
+    for part in root.descendants() {
+        for h in &part.headers {
+            add(h
+                .raw_charset
+                .and_then(|c| Encoding::for_label(c.as_bytes())));
+            for w in crate::parse::rfc2047::decode_field(&h.raw, None).words {
+                if w.valid && !w.undecodable {
+                    add(resolve_label(&w.charset));
+                }
+            }
+        }
+        match &part.charset_report {
+            Some(r) if !r.ambiguous.is_empty() => {}
+            Some(r) => add(Encoding::for_label(r.decoded_as.as_bytes())),
+            None => add(part.charset.as_deref().and_then(resolve_label)),
+        }
+    }
+    match found.as_slice() {
+        [one] => Some(one),
+        _ => None,
+    }
+}
+
+/// Settles text parts whose bytes were too few to choose a charset
+/// ([`CharsetReport::ambiguous`]) by the family the rest of the message uses
+/// ([`message_cjk_family`]), when that family is one of the readings: the
+/// part's text becomes that reading and the report says why.
+pub fn settle_by_message(root: &mut crate::parse::Part) {
+    let Some(family) = message_cjk_family(root) else {
+        return;
+    };
+    let mut stack = vec![root];
+    while let Some(part) = stack.pop() {
+        if let Some(report) = part.charset_report.as_mut()
+            && let Some(chosen) = report
+                .ambiguous
+                .iter()
+                .find(|a| {
+                    Encoding::for_label(a.charset.as_bytes()).and_then(cjk_family)
+                        == cjk_family(family)
+                })
+                .map(|a| a.charset)
+            && let Some(encoding) = Encoding::for_label(chosen.as_bytes())
+        {
+            let (text, errors) = decode_with(encoding, &part.body);
+            if !errors {
+                part.text = Some(text);
+                report.decoded_as = encoding.name();
+                report.settled_by_message = true;
+                report.ambiguous.clear();
+                if let Some(CharsetIssue::Missing { detected }) = report.issue.as_mut() {
+                    *detected = encoding.name();
+                }
+            }
+        }
+        stack.extend(part.children.iter_mut());
+    }
+}
+
 /// A reading offered when the evidence is too thin to choose.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Alternative {
@@ -1080,6 +1154,10 @@ pub struct CharsetReport {
     /// not pick one.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ambiguous: Vec<Alternative>,
+    /// The bytes alone were too few, and the charset the rest of the message
+    /// uses chose among the readings ([`settle_by_message`]).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub settled_by_message: bool,
 }
 
 impl CharsetReport {
@@ -1120,6 +1198,12 @@ impl CharsetReport {
                         "declare the charset the text was written in; fix leaves it as it is rather than guess".to_owned(),
                     )
                 }
+                CharsetIssue::Missing { detected } if self.settled_by_message => (
+                    format!(
+                        "8-bit text without a charset parameter (so US-ASCII); too short to tell alone, it reads as {detected}, the charset the rest of the message uses"
+                    ),
+                    format!("declare charset={detected}"),
+                ),
                 CharsetIssue::Missing { detected } => (
                     format!(
                         "8-bit text without a charset parameter (so US-ASCII); it looks like {detected}"
@@ -1210,6 +1294,7 @@ pub fn decode_text(bytes: &[u8], declared: Option<&str>) -> DecodedText {
         issue,
         mojibake,
         ambiguous,
+        settled_by_message: false,
     });
     DecodedText { text, report }
 }

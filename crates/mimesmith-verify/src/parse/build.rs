@@ -290,7 +290,8 @@ pub(super) fn parse_message(input: &[u8], options: &ParseOptions) -> ParsedMessa
         builder.run(input, &job);
     }
     let part_count = builder.nodes.len();
-    let root = builder.assemble();
+    let mut root = builder.assemble();
+    crate::charset::settle_by_message(&mut root);
     let mut diagnostics = Vec::new();
     if !root.headers.iter().any(|h| is_valid_field_name(&h.name)) {
         diagnostics.push(
