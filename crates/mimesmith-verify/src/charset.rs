@@ -712,6 +712,15 @@ pub fn message_cjk_family(root: &crate::parse::Part) -> Option<&'static Encoding
 /// ([`message_cjk_family`]), when that family is one of the readings: the
 /// part's text becomes that reading and the report says why.
 pub fn settle_by_message(root: &mut crate::parse::Part) {
+    // Nearly every message has nothing to settle: look no further then.
+    let unsettled = root.descendants().any(|p| {
+        p.charset_report
+            .as_ref()
+            .is_some_and(|r| !r.ambiguous.is_empty())
+    });
+    if !unsettled {
+        return;
+    }
     let Some(family) = message_cjk_family(root) else {
         return;
     };
