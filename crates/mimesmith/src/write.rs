@@ -22,7 +22,7 @@ use crate::header::HeaderStyle;
 use crate::header::address::{write_address_list, write_mailbox};
 use crate::header::date::RFC5322_LEN;
 use crate::header::encoded_word::write_unstructured;
-use crate::header::fold::{Folder, HARD_LINE_LIMIT};
+use crate::header::fold::{Folder, SOFT_LINE_LIMIT};
 use crate::header::message_id::MessageId;
 use crate::header::rfc2231::{ParamStyle, write_param};
 use crate::message::{Data, Leaf, Message, Multi, Prepared, READ_CHUNK};
@@ -297,7 +297,9 @@ fn write_message_id(buf: &mut Vec<u8>, id: &MessageId) {
     // `Name:`, the space, `<id>`: what Folder::push_with checks against
     // the hard limit before the first token (the soft one applies only
     // after a token).
-    if NAME.len() + 1 + 1 + id_bytes.len() + 2 > HARD_LINE_LIMIT {
+    // A line over 78 goes to the folder, which moves `<id>` to a line of
+    // its own when it fits there.
+    if NAME.len() + 1 + 1 + id_bytes.len() + 2 > SOFT_LINE_LIMIT {
         return write_ids(buf, NAME, std::slice::from_ref(id));
     }
     buf.extend_from_slice(b"Message-ID: <");
