@@ -35,6 +35,16 @@ pub enum Error {
         /// Why it was refused.
         reason: String,
     },
+    /// An address list that does not parse (RFC 5322 §3.4): where, and why.
+    #[error("invalid address list {input:?} at octet {offset}: {reason}")]
+    InvalidAddressList {
+        /// The list as given.
+        input: String,
+        /// The octet offset in `input` where the problem is.
+        offset: usize,
+        /// Why it was refused.
+        reason: String,
+    },
     /// A charset name the builder does not know or cannot write.
     #[error("unknown or unsupported charset {0:?}")]
     UnknownCharset(String),

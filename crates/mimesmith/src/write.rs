@@ -225,6 +225,25 @@ impl Message<'_> {
         Ok(())
     }
 
+    /// Writes every header block of the message (the top one and each
+    /// part's) into a scratch buffer and drops it: what can fail in them
+    /// (a character the header charset lacks, in any field, parameter or
+    /// file name) fails here, in `build`, before any byte reaches a writer
+    /// (issue 10 item 4).
+    pub(crate) fn check_headers(&self) -> Result<()> {
+        let mut scratch = Vec::with_capacity(HEADER_ESTIMATE);
+        self.write_top_headers(&mut scratch)?;
+        let mut stack = vec![&self.0.root];
+        while let Some(node) = stack.pop() {
+            scratch.clear();
+            write_content_headers(node, &self.0.options, &mut scratch)?;
+            if let Prepared::Multi(m) = node {
+                stack.extend(m.children.iter().rev());
+            }
+        }
+        Ok(())
+    }
+
     fn write_top_headers(&self, buf: &mut Vec<u8>) -> Result<()> {
         let h = &self.0;
         let style = h.options.header_style();
@@ -258,10 +277,12 @@ impl Message<'_> {
                 f.finish();
             }
         }
-        // An empty Subject is not written: parsers disagree between "absent"
-        // and "empty" for `Subject:` with no text (mail-parser, mailparser,
-        // postal-mime read it as absent; Python, GMime as empty).
-        if let Some(subject) = h.subject.as_ref().filter(|s| !s.is_empty()) {
+        // An explicitly empty Subject is written as `Subject:` with no text
+        // (RFC 5322 §3.6.5 allows an empty unstructured body): dropping it
+        // would silently change the message (issue 10 item 9). Parsers read
+        // it as empty (Python, GMime) or as absent (mail-parser,
+        // mailparser, postal-mime), which the verifier's model accepts.
+        if let Some(subject) = &h.subject {
             let mut f = Folder::new(buf, "Subject");
             write_unstructured(&mut f, subject, &style, &ctx("Subject"))?;
             f.finish();
@@ -280,9 +301,7 @@ impl Message<'_> {
         write_ids(buf, "In-Reply-To", &h.in_reply_to);
         write_ids(buf, "References", &h.references);
         for (name, value) in &h.headers {
-            let mut f = Folder::new(buf, name.as_str());
-            write_unstructured(&mut f, value, &style, &|| name.as_str().to_owned())?;
-            f.finish();
+            value.write(buf, name.as_str(), &style)?;
         }
         buf.extend_from_slice(b"MIME-Version: 1.0\r\n");
         Ok(())
@@ -412,9 +431,7 @@ fn write_content_headers(
                 f.finish();
             }
             for (name, value) in &p.headers {
-                let mut f = Folder::new(buf, name.as_str());
-                write_unstructured(&mut f, value, &style, &|| name.as_str().to_owned())?;
-                f.finish();
+                value.write(buf, name.as_str(), &style)?;
             }
         }
     }
