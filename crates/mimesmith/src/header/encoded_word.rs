@@ -337,7 +337,9 @@ pub(crate) fn write_run(
             next_word(rest, standalone, budget, scheme, ctx, charset, context)?;
         let full = (SOFT_LINE_LIMIT - ws.len()).min(MAX_ENCODED_WORD) - over;
         let cut_inside = !standalone && !is_unit_end(rest, take);
-        if (fallback || cut_inside) && f.can_fold(ws) && budget < full {
+        if ((fallback && f.can_fold(ws)) || (cut_inside && f.can_move_to_next_line(ws)))
+            && budget < full
+        {
             // A whole line may hold a clean cut, or the whole cluster that
             // does not fit on this one: the word then folds.
             let (t, sch, still) = next_word(rest, standalone, full, scheme, ctx, charset, context)?;
@@ -394,7 +396,9 @@ fn write_run_utf8(f: &mut Folder<'_>, ws: &[u8], run: &str, ctx: Context, single
         // word can hold (issue 10 item 2); one that only does not fit on
         // this line goes, whole, to the next.
         let cut_inside = !is_unit_end(rest, take);
-        if (fallback || cut_inside) && f.can_fold(ws) && budget < full {
+        if ((fallback && f.can_fold(ws)) || (cut_inside && f.can_move_to_next_line(ws)))
+            && budget < full
+        {
             // A whole line may hold a clean cut, or the whole cluster that
             // does not fit on this one: the word then folds.
             let (t, sch, still) = next_word_utf8(rest, false, full, scheme, ctx);
@@ -986,7 +990,13 @@ pub(crate) fn write_phrase(
             return Ok(PhraseForm::Encoded);
         }
     }
-    let form = phrase_form(name, style.smtputf8);
+    let form = match phrase_form(name, style.smtputf8) {
+        // A quoted string is one token: with what is glued after it (a
+        // group's `:`) it must still fit on a line of its own, or it is
+        // encoded, which can be split (RFC 5322 §2.1.1).
+        PhraseForm::Quoted if 1 + quoted_len(name) + trailing > SOFT_LINE_LIMIT => PhraseForm::Encoded,
+        form => form,
+    };
     match form {
         PhraseForm::Atoms => {
             // One token: never folded inside (GMime keeps the CRLF).

@@ -42,6 +42,13 @@ impl<'o> Folder<'o> {
         self.has_token && !ws.is_empty()
     }
 
+    /// Whether a fold is possible before the next token, counting the fold
+    /// right after `Name:` that [`Folder::push`] makes for a first token
+    /// that fits on a line of its own.
+    pub(crate) fn can_move_to_next_line(&self, ws: &[u8]) -> bool {
+        self.can_fold(ws) || (!self.has_token && ws == b" ")
+    }
+
     /// Writes `ws` then `token`, folding before `ws` when the token would
     /// pass the soft limit on this line (and this line already holds a
     /// token), or would pass the hard limit. `ws` must be whitespace (SP or

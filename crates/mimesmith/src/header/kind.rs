@@ -29,8 +29,15 @@ pub enum FieldKind {
     Structured,
 }
 
-/// Address fields a caller may add as extra headers.
+/// Address fields: the builder's own (RFC 5322 §3.6.2, §3.6.3) and those a
+/// caller may add as extra headers.
 const ADDRESS_FIELDS: &[&str] = &[
+    "from",
+    "sender",
+    "reply-to",
+    "to",
+    "cc",
+    "bcc",
     // RFC 5322 §3.6.6
     "resent-from",
     "resent-sender",
@@ -50,6 +57,17 @@ const ADDRESS_FIELDS: &[&str] = &[
 
 /// Structured fields whose tokens must reach the reader as written.
 const STRUCTURED_FIELDS: &[&str] = &[
+    // the builder's own: RFC 5322 §3.6.1, §3.6.4; RFC 2045 §4-§6; RFC 2183;
+    // RFC 2392
+    "date",
+    "message-id",
+    "in-reply-to",
+    "references",
+    "mime-version",
+    "content-type",
+    "content-transfer-encoding",
+    "content-disposition",
+    "content-id",
     // RFC 5322 §3.6.7 trace fields
     "received",
     "return-path",
