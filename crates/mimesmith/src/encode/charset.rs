@@ -45,7 +45,10 @@ enum Kind {
     Utf8,
     /// US-ASCII: only code points below 128 (RFC 2046 §4.1.2).
     Ascii,
-    /// ISO-8859-1: code points below 256, one octet each.
+    /// ISO-8859-1: code points below 256, one octet each, except 27 of the
+    /// C1 controls: encoding_rs, and so every WHATWG reader, reads
+    /// ISO-8859-1 as windows-1252, where 0x80–0x9F are `€`, `‚`, … but for
+    /// the five octets windows-1252 leaves undefined ([`latin1_holds`]).
     Latin1,
     /// An encoding_rs encoder, held to the charset's [`Rule`].
     Legacy(&'static Encoding, Rule),
@@ -95,6 +98,18 @@ enum Rule {
     /// as the octets the code page leaves undefined (Python and glibc refuse
     /// them); and not `also`, octets a later revision added.
     Windows(Option<u8>),
+}
+
+/// Whether ISO-8859-1 holds `c`: below 256, and not a C1 control that
+/// windows-1252 (encoding_rs's reading of the label) gives a character to;
+/// 0x81, 0x8D, 0x8F, 0x90 and 0x9D are undefined there and read as the C1
+/// controls themselves.
+const fn latin1_holds(c: char) -> bool {
+    match c {
+        '\u{81}' | '\u{8D}' | '\u{8F}' | '\u{90}' | '\u{9D}' => true,
+        '\u{80}'..='\u{9F}' => false,
+        _ => (c as u32) < 0x100,
+    }
 }
 
 /// A JIS X 0208 row–cell (kuten) pair.
@@ -205,7 +220,11 @@ impl Rule {
                 // Half-width katakana (JIS X 0201).
                 [0xA1..=0xDF] => true,
                 [lead @ (0x81..=0x9F | 0xE0..=0xEF), trail @ 0x40..=0xFC] => {
-                    let pair_index = if lead <= 0x9F { lead - 0x81 } else { lead - 0xE0 + 31 };
+                    let pair_index = if lead <= 0x9F {
+                        lead - 0x81
+                    } else {
+                        lead - 0xE0 + 31
+                    };
                     let (row, cell) = match trail {
                         0x9F.. => (pair_index * 2 + 2, trail - 0x9E),
                         0x80.. => (pair_index * 2 + 1, trail - 0x40),
@@ -277,17 +296,53 @@ const TABLE: &[(&str, &Encoding, Rule)] = &[
     ("ISO-8859-14", encoding_rs::ISO_8859_14, Rule::All),
     ("ISO-8859-15", encoding_rs::ISO_8859_15, Rule::All),
     ("ISO-8859-16", encoding_rs::ISO_8859_16, Rule::All),
-    ("windows-1250", encoding_rs::WINDOWS_1250, Rule::Windows(None)),
-    ("windows-1251", encoding_rs::WINDOWS_1251, Rule::Windows(None)),
-    ("windows-1252", encoding_rs::WINDOWS_1252, Rule::Windows(None)),
-    ("windows-1253", encoding_rs::WINDOWS_1253, Rule::Windows(None)),
-    ("windows-1254", encoding_rs::WINDOWS_1254, Rule::Windows(None)),
+    (
+        "windows-1250",
+        encoding_rs::WINDOWS_1250,
+        Rule::Windows(None),
+    ),
+    (
+        "windows-1251",
+        encoding_rs::WINDOWS_1251,
+        Rule::Windows(None),
+    ),
+    (
+        "windows-1252",
+        encoding_rs::WINDOWS_1252,
+        Rule::Windows(None),
+    ),
+    (
+        "windows-1253",
+        encoding_rs::WINDOWS_1253,
+        Rule::Windows(None),
+    ),
+    (
+        "windows-1254",
+        encoding_rs::WINDOWS_1254,
+        Rule::Windows(None),
+    ),
     // 0xCA, U+05BA HEBREW POINT HOLAM HASER FOR VAV, added by Microsoft
     // after the tables of Python and glibc were made.
-    ("windows-1255", encoding_rs::WINDOWS_1255, Rule::Windows(Some(0xCA))),
-    ("windows-1256", encoding_rs::WINDOWS_1256, Rule::Windows(None)),
-    ("windows-1257", encoding_rs::WINDOWS_1257, Rule::Windows(None)),
-    ("windows-1258", encoding_rs::WINDOWS_1258, Rule::Windows(None)),
+    (
+        "windows-1255",
+        encoding_rs::WINDOWS_1255,
+        Rule::Windows(Some(0xCA)),
+    ),
+    (
+        "windows-1256",
+        encoding_rs::WINDOWS_1256,
+        Rule::Windows(None),
+    ),
+    (
+        "windows-1257",
+        encoding_rs::WINDOWS_1257,
+        Rule::Windows(None),
+    ),
+    (
+        "windows-1258",
+        encoding_rs::WINDOWS_1258,
+        Rule::Windows(None),
+    ),
 ];
 
 /// The largest output of encoding_rs for one character: ISO-2022-JP's
@@ -400,7 +455,7 @@ impl Charset {
         match self.kind {
             Kind::Utf8 => true,
             Kind::Ascii => c.is_ascii(),
-            Kind::Latin1 => u32::from(c) < 0x100,
+            Kind::Latin1 => latin1_holds(c),
             Kind::Legacy(_, rule) if c.is_ascii() => rule.holds_ascii(c as u8),
             Kind::Legacy(encoding, rule) => {
                 let mut utf8 = [0u8; 4];
