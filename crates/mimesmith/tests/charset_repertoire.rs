@@ -12,6 +12,12 @@
 //! goes through the `iconv` command, as a reader's tools would run it.
 //!
 //! Run with `--nocapture` for the per-charset counts.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test: a broken expectation is a failed test"
+)]
 
 use std::collections::HashMap;
 use std::fmt::Write as _;

@@ -186,6 +186,75 @@ impl Rule {
         }
     }
 
+    /// The length of the octet sequence at the start of `rest`, encoding_rs's
+    /// output for a stateless charset: one character's octets.
+    fn unit_len(self, rest: &[u8]) -> usize {
+        match (self, rest) {
+            (_, [0x00..=0x7F, ..]) => 1,
+            (Self::Gb18030, [_, 0x30..=0x39, ..]) => 4,
+            (Self::Gb18030 | Self::Gbk | Self::Gb2312, [0x80, ..]) => 1,
+            (Self::ShiftJis, [0x80 | 0xA1..=0xDF, ..]) => 1,
+            (Self::EucJp, [0x8F, ..]) => 3,
+            (
+                Self::Gb18030
+                | Self::Gbk
+                | Self::Gb2312
+                | Self::Big5
+                | Self::ShiftJis
+                | Self::EucJp
+                | Self::EucKr,
+                _,
+            ) => 2,
+            _ => 1,
+        }
+    }
+
+    /// [`Charset::holds`] for every character of `text` at once, given
+    /// `out`, encoding_rs's octets for all of it: `out` reads back as `text`
+    /// (test 2 for every character, one decoder pass), and each character's
+    /// octets, found by walking `out` beside `text`, pass [`Rule::holds`].
+    /// False when in doubt; the caller then tests character by character.
+    fn holds_all(self, encoding: &'static Encoding, text: &str, out: &[u8]) -> bool {
+        if !reads_back(encoding, out, text) {
+            return false;
+        }
+        let mut rest = out;
+        // ISO-2022-JP's state: whether two-octet JIS X 0208 is in force.
+        let mut kanji = false;
+        for c in text.chars() {
+            if self == Self::Iso2022Jp {
+                while let [0x1B, b'$' | b'(', designation, tail @ ..] = rest {
+                    kanji = rest.get(1) == Some(&b'$') && *designation == b'B';
+                    rest = tail;
+                }
+            }
+            let len = if kanji { 2 } else { self.unit_len(rest) };
+            let Some((unit, tail)) = rest.split_at_checked(len) else {
+                return false;
+            };
+            rest = tail;
+            let holds = match (c.is_ascii(), kanji, unit) {
+                (true, false, _) => self.holds_ascii(c as u8),
+                (false, true, &[row, cell]) => {
+                    jis0208_holds(row.wrapping_sub(0x20), cell.wrapping_sub(0x20))
+                }
+                // A non-ASCII character in ISO-2022-JP's ASCII state is
+                // JIS X 0201 Roman (`¥`, `‾`), as in `holds`.
+                (false, false, _) if self == Self::Iso2022Jp => true,
+                (false, false, _) => self.holds(c, unit),
+                _ => false,
+            };
+            if !holds {
+                return false;
+            }
+        }
+        if self == Self::Iso2022Jp {
+            // The closing `ESC ( B` (RFC 1468: the text ends in ASCII).
+            rest = rest.strip_prefix(b"\x1b(B").unwrap_or(rest);
+        }
+        rest.is_empty()
+    }
+
     /// Whether `bytes`, encoding_rs's octets for the non-ASCII `c` (which it
     /// reads back as `c`), lie where all three decoders agree.
     fn holds(self, c: char, bytes: &[u8]) -> bool {
@@ -522,15 +591,21 @@ impl Charset {
     }
 
     /// Checks that every character of `text` is one this charset holds,
-    /// with the error [`Charset::encode`] would give; nothing is allocated.
+    /// with the error [`Charset::encode`] would give. Free for UTF-8 and
+    /// for ASCII text (nothing is allocated); a legacy charset's non-ASCII
+    /// text costs an encoding.
     ///
     /// # Errors
     /// [`Error::Unrepresentable`] naming the first character that the
     /// charset cannot hold, or that some decoder would read differently.
     pub fn check(&self, text: &str, context: &dyn Fn() -> String) -> Result<()> {
-        match self.first_unheld(text) {
-            Some(ch) => Err(self.unrepresentable(ch, context)),
-            None => Ok(()),
+        match self.kind {
+            Kind::Utf8 => Ok(()),
+            Kind::Legacy(..) if !text.is_ascii() => self.encode(text, context).map(drop),
+            _ => match self.first_unheld(text) {
+                Some(ch) => Err(self.unrepresentable(ch, context)),
+                None => Ok(()),
+            },
         }
     }
 
@@ -541,6 +616,19 @@ impl Charset {
     /// [`Error::Unrepresentable`] naming the first character that the
     /// charset cannot hold, or that some decoder would read differently.
     pub fn encode<'t>(&self, text: &'t str, context: &dyn Fn() -> String) -> Result<Cow<'t, [u8]>> {
+        match self.kind {
+            Kind::Utf8 => return Ok(Cow::Borrowed(text.as_bytes())),
+            Kind::Legacy(encoding, rule) if !text.is_ascii() => {
+                // Encode once and check the whole output; only a refusal
+                // goes character by character, to name the first culprit.
+                if let Ok(out) = encode_strict(encoding, text)
+                    && rule.holds_all(encoding, text, &out)
+                {
+                    return Ok(out);
+                }
+            }
+            _ => {}
+        }
         if let Some(ch) = self.first_unheld(text) {
             return Err(self.unrepresentable(ch, context));
         }
@@ -600,6 +688,36 @@ impl std::str::FromStr for Charset {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
         Self::from_label(s)
+    }
+}
+
+/// Whether encoding_rs's decoder reads `octets` as exactly `text`, compared
+/// a buffer at a time (no copy of the text is made).
+fn reads_back(encoding: &'static Encoding, octets: &[u8], text: &str) -> bool {
+    const CHUNK: usize = 1024;
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut buf = [0u8; CHUNK];
+    let mut src = octets;
+    let mut expected = text.as_bytes();
+    loop {
+        let (result, read, written) =
+            decoder.decode_to_utf8_without_replacement(src, &mut buf, true);
+        let (Some(got), Some((head, tail)), Some(rest)) = (
+            buf.get(..written),
+            expected.split_at_checked(written),
+            src.get(read..),
+        ) else {
+            return false;
+        };
+        if got != head {
+            return false;
+        }
+        (expected, src) = (tail, rest);
+        match result {
+            DecoderResult::InputEmpty => return expected.is_empty(),
+            DecoderResult::OutputFull => {}
+            DecoderResult::Malformed(..) => return false,
+        }
     }
 }
 
@@ -751,6 +869,71 @@ mod tests {
             let (back, had_errors) = enc.decode_without_bom_handling(&bytes);
             assert!(!had_errors, "{cs}");
             assert_eq!(back, text, "{cs}");
+        }
+    }
+
+    /// Every charset the builder writes.
+    fn all_charsets() -> Vec<Charset> {
+        let mut all: Vec<Charset> = TABLE
+            .iter()
+            .map(|&(name, e, rule)| Charset::legacy(name, e, rule))
+            .collect();
+        all.extend([
+            Charset::GB2312,
+            Charset::US_ASCII,
+            Charset::from_label("latin1").unwrap(),
+            Charset::UTF_8,
+        ]);
+        all
+    }
+
+    #[test]
+    fn whole_text_check_agrees_with_the_per_character_rule() {
+        // `encode` checks a whole text at once; the rule is per character.
+        // Texts of characters each charset holds, with now and then one it
+        // refuses, drawn from the hard cases by a fixed xorshift.
+        let pool: Vec<char> = "aZ09 \\~\n\r¥‾€①髙ｶﾀ−－〜～‖∥¢£¬日本語かな한국어中文繁體镕·—ÀéЖў\
+                               \u{80}\u{81}\u{9F}\u{E000}\u{E7C7}\u{1E3F}\u{FE10}\u{3164}😀\u{1B}\u{E}"
+            .chars()
+            .collect();
+        let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            usize::try_from(seed % 1_000_003).unwrap()
+        };
+        for cs in all_charsets() {
+            let (held, refused): (Vec<char>, Vec<char>) = pool.iter().partition(|&&c| cs.holds(c));
+            for _ in 0..3000 {
+                let len = 1 + next() % 16;
+                let text: String = (0..len)
+                    .map(|_| match next() % 16 {
+                        0 if !refused.is_empty() => refused[next() % refused.len()],
+                        _ => held[next() % held.len()],
+                    })
+                    .collect();
+                let expected = text.chars().find(|&c| !cs.holds(c));
+                let encoded = cs.encode(&text, &ctx);
+                let checked = cs.check(&text, &ctx);
+                match (expected, encoded, checked) {
+                    (None, Ok(bytes), Ok(())) => {
+                        let enc = Encoding::for_label(cs.name().as_bytes()).unwrap();
+                        let back = enc.decode_without_bom_handling_and_without_replacement(&bytes);
+                        assert_eq!(back.as_deref(), Some(text.as_str()), "{cs}");
+                    }
+                    (
+                        Some(ch),
+                        Err(Error::Unrepresentable { ch: e1, .. }),
+                        Err(Error::Unrepresentable { ch: e2, .. }),
+                    ) => assert_eq!((e1, e2), (ch, ch), "{cs} {text:?}"),
+                    (expected, encoded, checked) => {
+                        panic!(
+                            "{cs} {text:?}: rule {expected:?}, encode {encoded:?}, check {checked:?}"
+                        )
+                    }
+                }
+            }
         }
     }
 
