@@ -48,8 +48,13 @@ pub enum Error {
     /// A charset name the builder does not know or cannot write.
     #[error("unknown or unsupported charset {0:?}")]
     UnknownCharset(String),
-    /// A character the chosen charset cannot represent.
-    #[error("charset {charset} cannot represent {ch:?} (U+{code:04X}) in {context}", code = *.ch as u32)]
+    /// A character the chosen charset cannot represent, or one that its
+    /// readers (encoding_rs, Python's codec, glibc iconv) would not all read
+    /// back as the same character.
+    #[error(
+        "charset {charset} cannot represent {ch:?} (U+{code:04X}) in {context}; {instead} can",
+        code = *.ch as u32
+    )]
     Unrepresentable {
         /// The charset's MIME name.
         charset: &'static str,
@@ -57,6 +62,9 @@ pub enum Error {
         ch: char,
         /// Where the text was going (a header name or a part).
         context: String,
+        /// The MIME name of a charset that holds `ch`: a wider one of the
+        /// same family where there is one (GB18030 for GBK), else UTF-8.
+        instead: &'static str,
     },
     /// The message has no From field (RFC 5322 §3.6 requires it).
     #[error("the message has no From address (RFC 5322 §3.6)")]
