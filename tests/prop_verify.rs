@@ -50,6 +50,12 @@ proptest! {
             .diagnostics
             .iter()
             .filter(|d| d.severity != mimesmith_verify::diag::Severity::Info)
+            // Turning the Outlook form off is the caller's choice, and lint
+            // says what it costs.
+            .filter(|d| compat || d.code != mimesmith_verify::diag::Code::FilenameUnencoded)
+            // An HTML-only message is what the caller asked for; the text
+            // alternative made from HTML is issue 16's.
+            .filter(|d| d.code != mimesmith_verify::diag::Code::HtmlWithoutText)
             .collect();
         prop_assert!(bad.is_empty(), "{:#?}\n{}", bad, String::from_utf8_lossy(&bytes));
     }

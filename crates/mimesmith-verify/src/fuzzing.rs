@@ -529,15 +529,29 @@ fn arg(s: &str) -> &str {
 /// # Errors
 /// The violated property.
 pub fn builder_api(data: &[u8]) -> Result<(), Violation> {
-    let mut u = Unstructured::new(data);
-    let Ok(calls) = Vec::<ApiCall>::arbitrary(&mut u) else {
-        return Ok(());
+    builder_api_built(data).map(drop)
+}
+
+/// [`builder_api`], saying whether a message was built (for the stable
+/// runner, which checks that enough inputs get that far).
+///
+/// # Errors
+/// The violated property.
+pub fn builder_api_built(data: &[u8]) -> Result<bool, Violation> {
+    let u = Unstructured::new(data);
+    let Ok(calls) = Vec::<ApiCall>::arbitrary_take_rest(u) else {
+        return Ok(false);
     };
+    // A sender and a recipient to start from, so that most call sequences
+    // reach `build`'s other checks and the writer.
     let mut b = mimesmith::Message::builder()
+        .from("a@example.com")
+        .to("b@example.com")
         .seed(1)
         .date(mimesmith::DateTime::from_unix(1_800_000_000, 0).map_err(|e| e.to_string())?);
     let mut options = FormatOptions::new().with_seed(1);
     let mut subject = None;
+    let mut rfc2047_params = true;
     for call in calls.iter().take(40) {
         b = match call {
             ApiCall::From(s) => b.from(arg(s)),
@@ -612,6 +626,7 @@ pub fn builder_api(data: &[u8]) -> Result<(), Violation> {
                 b
             }
             ApiCall::Rfc2047Params(on) => {
+                rfc2047_params = *on;
                 options = options.with_rfc2047_params(*on);
                 b
             }
@@ -622,7 +637,7 @@ pub fn builder_api(data: &[u8]) -> Result<(), Violation> {
         };
     }
     let Ok(message) = b.options(options).build() else {
-        return Ok(());
+        return Ok(false);
     };
     let bytes = message
         .to_vec()
@@ -631,7 +646,7 @@ pub fn builder_api(data: &[u8]) -> Result<(), Violation> {
         &bytes,
         InvariantOptions {
             smtputf8: options.smtputf8(),
-            rfc2047_params: true,
+            rfc2047_params,
         },
     );
     if !found.is_empty() {
@@ -646,6 +661,10 @@ pub fn builder_api(data: &[u8]) -> Result<(), Violation> {
             .diagnostics
             .iter()
             .filter(|d| d.severity != crate::diag::Severity::Info)
+            // The caller's own choices, which lint rightly names: HTML with
+            // no text, and file names without the Outlook form.
+            .filter(|d| d.code != crate::diag::Code::HtmlWithoutText)
+            .filter(|d| rfc2047_params || d.code != crate::diag::Code::FilenameUnencoded)
             .collect();
         if !bad.is_empty() {
             return Err(format!(
@@ -663,7 +682,7 @@ pub fn builder_api(data: &[u8]) -> Result<(), Violation> {
             }
         }
     }
-    Ok(())
+    Ok(true)
 }
 
 /// A fuzz target's check.

@@ -758,4 +758,23 @@ mod tests {
             assert_eq!(e.field, field, "{json}: {e}");
         }
     }
+
+    /// Issue 10 item 9: an encoding a part forces but cannot use is
+    /// reported at that part's field, one the spec has.
+    #[test]
+    fn regress_issue10_forced_encoding_error_names_the_spec_field() {
+        for (json, field) in [
+            (
+                r#"{"from": "a@example.com", "to": ["b@example.com"], "text": "x", "attachments": [{"filename": "a.txt", "text": "x"}, {"filename": "b.bin", "base64": "AAEC", "transfer_encoding": "8bit"}]}"#,
+                "attachments[1].transfer_encoding",
+            ),
+            (
+                r#"{"from": "a@example.com", "to": ["b@example.com"], "body": {"multipart": "mixed", "parts": [{"content_type": "text/plain", "text": "x"}, {"content_type": "application/octet-stream", "base64": "AAEC", "transfer_encoding": "7bit"}]}}"#,
+                "body.parts[1].transfer_encoding",
+            ),
+        ] {
+            let e = build(json).unwrap_err();
+            assert_eq!(e.field, field, "{json}: {e}");
+        }
+    }
 }

@@ -1,6 +1,6 @@
 //! `eml compose SPEC.json [-o OUT]`.
 
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, BufWriter, Read};
 use std::path::Path;
 
 use anyhow::Context as _;
