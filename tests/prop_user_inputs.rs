@@ -53,7 +53,10 @@ fn the_emoji_list_holds_every_kind_of_sequence() {
     assert!(has(&|e| e.contains('\u{E007F}')), "tag sequence");
     assert!(has(&|e| e.contains('\u{20E3}')), "keycap");
     assert!(has(&|e| e.contains('\u{1F3FD}')), "modifier");
-    assert!(has(&|e| e.chars().all(|c| ('\u{1F1E6}'..='\u{1F1FF}').contains(&c))), "flag");
+    assert!(
+        has(&|e| e.chars().all(|c| ('\u{1F1E6}'..='\u{1F1FF}').contains(&c))),
+        "flag"
+    );
 }
 
 fn chars_in(lo: u32, hi: u32) -> impl Strategy<Value = char> {
@@ -65,18 +68,33 @@ fn arb_piece() -> impl Strategy<Value = String> {
     let combining = (
         chars_in(0x61, 0x7A),
         prop::collection::vec(
-            prop_oneof![chars_in(0x300, 0x36F), chars_in(0x1AB0, 0x1ACE), chars_in(0x20D0, 0x20F0)],
+            prop_oneof![
+                chars_in(0x300, 0x36F),
+                chars_in(0x1AB0, 0x1ACE),
+                chars_in(0x20D0, 0x20F0)
+            ],
             1..24,
         ),
     )
         .prop_map(|(b, marks)| std::iter::once(b).chain(marks).collect::<String>());
-    let hangul = (chars_in(0x1100, 0x1112), chars_in(0x1161, 0x1175), prop::option::of(chars_in(0x11A8, 0x11C2)))
-        .prop_map(|(l, v, t)| [Some(l), Some(v), t].into_iter().flatten().collect::<String>());
+    let hangul = (
+        chars_in(0x1100, 0x1112),
+        chars_in(0x1161, 0x1175),
+        prop::option::of(chars_in(0x11A8, 0x11C2)),
+    )
+        .prop_map(|(l, v, t)| {
+            [Some(l), Some(v), t]
+                .into_iter()
+                .flatten()
+                .collect::<String>()
+        });
     let devanagari = (chars_in(0x915, 0x939), chars_in(0x915, 0x939))
         .prop_map(|(a, b)| format!("{a}\u{94D}{b}\u{93F}"));
-    let regional = (chars_in(0x1F1E6, 0x1F1FF), chars_in(0x1F1E6, 0x1F1FF)).prop_map(|(a, b)| format!("{a}{b}"));
+    let regional = (chars_in(0x1F1E6, 0x1F1FF), chars_in(0x1F1E6, 0x1F1FF))
+        .prop_map(|(a, b)| format!("{a}{b}"));
     let prepend = chars_in(0x30, 0x39).prop_map(|d| format!("\u{600}{d}"));
-    let zwj_chain = prop::collection::vec(select(EMOJI.clone()), 2..5).prop_map(|v| v.join("\u{200D}"));
+    let zwj_chain =
+        prop::collection::vec(select(EMOJI.clone()), 2..5).prop_map(|v| v.join("\u{200D}"));
     prop_oneof![
         4 => select(EMOJI.clone()),
         1 => zwj_chain,
@@ -144,11 +162,18 @@ fn build(field: Field, text: &str) -> mimesmith::Result<Vec<u8>> {
     let b = match field {
         Field::FromName => b.from(mb(text, "a@example.com")?).to("b@example.com"),
         Field::ToName => b.from("a@example.com").to(mb(text, "b@example.com")?),
-        Field::CcName => b.from("a@example.com").to("b@example.com").cc(mb(text, "c@example.com")?),
-        Field::ReplyToName => b.from("a@example.com").to("b@example.com").reply_to(mb(text, "r@example.com")?),
-        Field::GroupName => b
+        Field::CcName => b
             .from("a@example.com")
-            .to(mimesmith::Group::new(text, vec![Mailbox::parse("b@example.com")?])?),
+            .to("b@example.com")
+            .cc(mb(text, "c@example.com")?),
+        Field::ReplyToName => b
+            .from("a@example.com")
+            .to("b@example.com")
+            .reply_to(mb(text, "r@example.com")?),
+        Field::GroupName => b.from("a@example.com").to(mimesmith::Group::new(
+            text,
+            vec![Mailbox::parse("b@example.com")?],
+        )?),
         _ => b.from("a@example.com").to("b@example.com"),
     };
     let part = || SinglePart::attachment("a.bin", Body::Bytes(b"\x00\x01".as_slice().into()));
@@ -156,7 +181,10 @@ fn build(field: Field, text: &str) -> mimesmith::Result<Vec<u8>> {
         Field::Subject => b.subject(text.to_owned()),
         Field::Extra => b.header("X-Note", text),
         Field::Description => b.attachment(part().description(text)),
-        Field::Filename => b.attachment(SinglePart::attachment(text, Body::Bytes(b"\x00\x01".as_slice().into()))),
+        Field::Filename => b.attachment(SinglePart::attachment(
+            text,
+            Body::Bytes(b"\x00\x01".as_slice().into()),
+        )),
         _ => b,
     };
     b.build()?.to_vec()
@@ -191,9 +219,14 @@ fn check_no_cluster_cut(value: &str, text: &str) -> Result<(), TestCaseError> {
     for w in &decoded {
         at += w.len();
         if !boundaries.contains(&at) {
-            let cluster = text.grapheme_indices(true).find(|(i, g)| *i < at && at < i + g.len());
+            let cluster = text
+                .grapheme_indices(true)
+                .find(|(i, g)| *i < at && at < i + g.len());
             let long = cluster.is_some_and(|(_, g)| g.len() > WORD_OCTETS);
-            prop_assert!(long, "an encoded word ends inside the cluster {cluster:?} of {text:?}: {value}");
+            prop_assert!(
+                long,
+                "an encoded word ends inside the cluster {cluster:?} of {text:?}: {value}"
+            );
         }
     }
     Ok(())
@@ -316,7 +349,8 @@ fn random_calls_reach_a_built_message_often() {
     let mut runner = proptest::test_runner::TestRunner::new(config(256));
     runner
         .run(&prop::collection::vec(any::<u8>(), 0..4096), |data| {
-            let built = mimesmith_verify::fuzzing::builder_api_built(&data).map_err(TestCaseError::fail)?;
+            let built =
+                mimesmith_verify::fuzzing::builder_api_built(&data).map_err(TestCaseError::fail)?;
             BUILT.fetch_add(usize::from(built), Relaxed);
             RAN.fetch_add(1, Relaxed);
             Ok(())

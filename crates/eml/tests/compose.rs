@@ -158,8 +158,21 @@ fn regress_issue10_item4_compose_o_never_leaves_a_truncated_file() {
             "attachments": [{"filename": "😀.txt", "text": "big"}]}"#,
     )
     .unwrap();
-    let out = eml(&["compose", spec.to_str().unwrap(), "-o", target.to_str().unwrap()], None);
-    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = eml(
+        &[
+            "compose",
+            spec.to_str().unwrap(),
+            "-o",
+            target.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(std::fs::read(&target).unwrap(), b"previous contents");
     let names = |d: &Path| {
         let mut v: Vec<String> = std::fs::read_dir(d)
@@ -175,8 +188,25 @@ fn regress_issue10_item4_compose_o_never_leaves_a_truncated_file() {
         r#"{"from": "a@example.com", "to": ["b@example.com"], "text": "x"}"#,
     )
     .unwrap();
-    let out = eml(&["compose", spec.to_str().unwrap(), "-o", target.to_str().unwrap()], None);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(std::fs::read(&target).unwrap().starts_with(b"From: a@example.com\r\n"));
+    let out = eml(
+        &[
+            "compose",
+            spec.to_str().unwrap(),
+            "-o",
+            target.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        std::fs::read(&target)
+            .unwrap()
+            .starts_with(b"From: a@example.com\r\n")
+    );
     assert_eq!(names(dir.path()), ["out.eml", "spec.json"]);
 }

@@ -566,8 +566,11 @@ pub fn builder_api_built(data: &[u8]) -> Result<bool, Violation> {
             ApiCall::Bcc(s) => b.bcc(arg(s)),
             ApiCall::ReplyTo(s) => b.reply_to(arg(s)),
             ApiCall::Group(name, members) => {
-                let members: Result<Vec<Mailbox>, _> =
-                    members.iter().take(5).map(|m| Mailbox::parse(arg(m))).collect();
+                let members: Result<Vec<Mailbox>, _> = members
+                    .iter()
+                    .take(5)
+                    .map(|m| Mailbox::parse(arg(m)))
+                    .collect();
                 match members.and_then(|m| mimesmith::Group::new(arg(name), m)) {
                     Ok(g) => b.cc(g),
                     Err(_) => b,
@@ -592,9 +595,18 @@ pub fn builder_api_built(data: &[u8]) -> Result<bool, Violation> {
             } => {
                 let mut part = mimesmith::SinglePart::attachment(
                     arg(filename),
-                    mimesmith::Body::Bytes(body.iter().take(MAX_TEXT).copied().collect::<Vec<u8>>().into()),
+                    mimesmith::Body::Bytes(
+                        body.iter()
+                            .take(MAX_TEXT)
+                            .copied()
+                            .collect::<Vec<u8>>()
+                            .into(),
+                    ),
                 );
-                if let Some(ct) = content_type.as_deref().and_then(|c| mimesmith::ContentType::parse(arg(c)).ok()) {
+                if let Some(ct) = content_type
+                    .as_deref()
+                    .and_then(|c| mimesmith::ContentType::parse(arg(c)).ok())
+                {
                     part = part.content_type(ct);
                 }
                 if let Some(d) = description {
@@ -610,7 +622,13 @@ pub fn builder_api_built(data: &[u8]) -> Result<bool, Violation> {
             ApiCall::Inline(ct, body) => match mimesmith::ContentType::parse(arg(ct)) {
                 Ok(ct) => b.inline(mimesmith::SinglePart::inline(
                     ct,
-                    mimesmith::Body::Bytes(body.iter().take(MAX_TEXT).copied().collect::<Vec<u8>>().into()),
+                    mimesmith::Body::Bytes(
+                        body.iter()
+                            .take(MAX_TEXT)
+                            .copied()
+                            .collect::<Vec<u8>>()
+                            .into(),
+                    ),
                 )),
                 Err(_) => b,
             },

@@ -409,7 +409,7 @@ fn check_header_block(
                 let after_colon = k == 0
                     && token.len() < body.len()
                     && !token.is_empty()
-                    && 1 + token.len() <= SOFT_LINE;
+                    && token.len() < SOFT_LINE;
                 // Unstructured text can always be split into encoded words
                 // (RFC 2047 §2), so a long line there was avoidable.
                 let text = mimesmith::FieldKind::of(&f.name) == mimesmith::FieldKind::Unstructured;

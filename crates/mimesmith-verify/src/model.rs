@@ -376,10 +376,7 @@ pub fn expect(spec: &Spec, base: &Path) -> Result<Expected, ModelError> {
         (!spec.to.is_empty(), "To"),
         (!spec.cc.is_empty(), "Cc"),
         (!spec.reply_to.is_empty(), "Reply-To"),
-        (
-            spec.subject.is_some(),
-            "Subject",
-        ),
+        (spec.subject.is_some(), "Subject"),
         (spec.in_reply_to.is_some(), "In-Reply-To"),
         (!spec.references.is_empty(), "References"),
     ] {

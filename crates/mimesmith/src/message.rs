@@ -16,8 +16,8 @@ use crate::header::address::{Address, Group, Mailbox};
 use crate::header::address_list::AddressList;
 use crate::header::content_type::{ContentType, Disposition};
 use crate::header::date::DateTime;
-use crate::header::message_id::{ContentId, MessageId};
 use crate::header::kind::FieldValue;
+use crate::header::message_id::{ContentId, MessageId};
 use crate::header::{HeaderName, sanitize_cow};
 use crate::part::{Body, MultiPart, Part, SinglePart};
 use crate::random::LazyRng;
@@ -846,7 +846,9 @@ impl<'a> Leaf<'a> {
                         "{} allows only 7bit (RFC 2046 §5.2.2, §5.2.3)",
                         part.content_type.essence()
                     )),
-                    (Some(m), _) => encode::check_forced(m, kind, seven).err().map(|e| e.to_string()),
+                    (Some(m), _) => encode::check_forced(m, kind, seven)
+                        .err()
+                        .map(|e| e.to_string()),
                     (None, _) => Some("a body from a reader cannot be checked for 7bit".to_owned()),
                 };
                 if let Some(reason) = reason {

@@ -348,9 +348,8 @@ impl Spec {
         }
         b.build().map_err(|e| {
             let field = match &e {
-                crate::Error::EncodingCannotRepresent { .. } | crate::Error::UncheckableStream { .. } => {
-                    self.forced_encoding_field()
-                }
+                crate::Error::EncodingCannotRepresent { .. }
+                | crate::Error::UncheckableStream { .. } => self.forced_encoding_field(),
                 _ => None,
             };
             match field {
@@ -372,7 +371,8 @@ impl Spec {
                 }
             }
         }
-        let mut stack: Vec<(&NodeSpec, String)> = self.body.iter().map(|n| (n, "body".to_owned())).collect();
+        let mut stack: Vec<(&NodeSpec, String)> =
+            self.body.iter().map(|n| (n, "body".to_owned())).collect();
         while let Some((node, path)) = stack.pop() {
             match node {
                 NodeSpec::Leaf(l) if l.transfer_encoding.is_some() => {

@@ -1,5 +1,11 @@
 //! Regression tests for the defects of issue 10, each named after its item,
 //! through the public API as a user calls it.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code"
+)]
 
 use mimesmith::{
     AddressList, Body, Charset, ContentType, DateTime, Error, Mailbox, Message, MessageBuilder,
@@ -47,7 +53,8 @@ fn regress_issue10_item1_a_pasted_list_is_an_error_or_a_list() {
 #[test]
 fn regress_issue10_item2_clusters_are_never_cut_between_words() {
     use base64::Engine as _;
-    for cluster in ["👨‍👩‍👧‍👦", "🏴󠁧󠁢󠁥󠁮󠁧󠁿", "1️⃣", "👍🏽"] {
+    for cluster in ["👨‍👩‍👧‍👦", "🏴󠁧󠁢󠁥󠁮󠁧󠁿", "1️⃣", "👍🏽"]
+    {
         let subject = cluster.repeat(4);
         let m = base().subject(subject.clone()).build().unwrap();
         let h = head(&m);
@@ -83,8 +90,9 @@ fn regress_issue10_item2_clusters_are_never_cut_between_words() {
 
 #[test]
 fn regress_issue10_item3_first_token_folds_after_the_colon() {
-    let ct = ContentType::parse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        .unwrap();
+    let ct =
+        ContentType::parse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            .unwrap();
     let m = base()
         .attachment(
             SinglePart::attachment("a.xlsx", Body::Bytes(b"PK".as_slice().into())).content_type(ct),
@@ -109,12 +117,17 @@ fn regress_issue10_item3_first_token_folds_after_the_colon() {
 #[test]
 fn regress_issue10_item4_charset_errors_come_from_build() {
     let gbk = Charset::from_label("gbk").unwrap();
-    let unrepresentable = |r: mimesmith::Result<Message<'_>>| matches!(r, Err(Error::Unrepresentable { .. }));
+    let unrepresentable =
+        |r: mimesmith::Result<Message<'_>>| matches!(r, Err(Error::Unrepresentable { .. }));
     let file = SinglePart::attachment("😀.txt", Body::Bytes(b"x".as_slice().into()));
-    assert!(unrepresentable(base().charset(gbk).attachment(file).build()));
+    assert!(unrepresentable(
+        base().charset(gbk).attachment(file).build()
+    ));
     let desc =
         SinglePart::attachment("a.txt", Body::Bytes(b"x".as_slice().into())).description("😀");
-    assert!(unrepresentable(base().charset(gbk).attachment(desc).build()));
+    assert!(unrepresentable(
+        base().charset(gbk).attachment(desc).build()
+    ));
     let hdr = SinglePart::attachment("a.txt", Body::Bytes(b"x".as_slice().into()))
         .header("X-Note".parse().unwrap(), "😀");
     assert!(unrepresentable(base().charset(gbk).attachment(hdr).build()));
@@ -123,8 +136,12 @@ fn regress_issue10_item4_charset_errors_come_from_build() {
         .with_param("title", "😀")
         .unwrap();
     let param = SinglePart::bytes(ct, b"x".to_vec());
-    assert!(unrepresentable(base().charset(gbk).attachment(param).build()));
-    assert!(unrepresentable(base().charset(gbk).header("X-Note", "😀").build()));
+    assert!(unrepresentable(
+        base().charset(gbk).attachment(param).build()
+    ));
+    assert!(unrepresentable(
+        base().charset(gbk).header("X-Note", "😀").build()
+    ));
 }
 
 #[test]
@@ -132,7 +149,10 @@ fn regress_issue10_item6_structured_and_address_extra_headers() {
     let received = "from mx (mx.example [192.0.2.25])\tby mail.example with ESMTP id 123; Mon, 7 Dec 2026 10:00:00 +0000";
     let m = base()
         .header("Received", received)
-        .header("Disposition-Notification-To", "\"Zhang, San\" <z@example.com>")
+        .header(
+            "Disposition-Notification-To",
+            "\"Zhang, San\" <z@example.com>",
+        )
         .build()
         .unwrap();
     let h = head(&m);
@@ -205,11 +225,13 @@ fn regress_issue10_item9_strict_domains() {
 
 #[test]
 fn regress_issue10_item9_controls_refused_in_every_text_field() {
-    let invalid = |r: mimesmith::Result<Message<'_>>| matches!(r, Err(Error::InvalidHeaderValue { .. }));
+    let invalid =
+        |r: mimesmith::Result<Message<'_>>| matches!(r, Err(Error::InvalidHeaderValue { .. }));
     assert!(invalid(base().subject("a\0b").build()));
     assert!(invalid(base().subject("a\u{1b}[31m").build()));
     assert!(invalid(base().header("X-Note", "a\u{85}").build()));
-    let d = SinglePart::attachment("a.txt", Body::Bytes(b"x".as_slice().into())).description("a\u{7f}");
+    let d =
+        SinglePart::attachment("a.txt", Body::Bytes(b"x".as_slice().into())).description("a\u{7f}");
     assert!(invalid(base().attachment(d).build()));
     assert!(base().subject("tab\tis fine").build().is_ok());
     assert!(Mailbox::new("a\0b", "a@example.com").is_err());

@@ -462,7 +462,9 @@ fn host_labels(domain: &str) -> std::result::Result<(), String> {
         a_label |= b.len() >= 4 && b[..4].eq_ignore_ascii_case(b"xn--");
     }
     if a_label && idna::domain_to_ascii(domain).is_err() {
-        return Err("an xn-- label is not valid punycode for a Unicode label (RFC 5890 §2.3.2.1)".into());
+        return Err(
+            "an xn-- label is not valid punycode for a Unicode label (RFC 5890 §2.3.2.1)".into(),
+        );
     }
     Ok(())
 }

@@ -132,7 +132,10 @@ impl AddressList {
                 other => other,
             })
         };
-        for (at, sp) in specials.into_iter().chain(std::iter::once((s.len(), Special::Comma))) {
+        for (at, sp) in specials
+            .into_iter()
+            .chain(std::iter::once((s.len(), Special::Comma)))
+        {
             match (sp, group.as_mut()) {
                 (Special::Comma, None) => {
                     if let Some(m) = mailbox(start, at)? {
@@ -141,7 +144,10 @@ impl AddressList {
                 }
                 (Special::Comma, Some((_, members))) => {
                     if at == s.len() {
-                        return Err(fail(at, "a group is not closed with ';' (RFC 5322 §3.4)".into()));
+                        return Err(fail(
+                            at,
+                            "a group is not closed with ';' (RFC 5322 §3.4)".into(),
+                        ));
                     }
                     members.extend(mailbox(start, at)?);
                 }
@@ -154,10 +160,16 @@ impl AddressList {
                     group = Some((name, Vec::new()));
                 }
                 (Special::Colon, Some(_)) => {
-                    return Err(fail(at, "a group cannot hold a group (RFC 5322 §3.4)".into()));
+                    return Err(fail(
+                        at,
+                        "a group cannot hold a group (RFC 5322 §3.4)".into(),
+                    ));
                 }
                 (Special::Semicolon, None) => {
-                    return Err(fail(at, "';' without a group to close (RFC 5322 §3.4)".into()));
+                    return Err(fail(
+                        at,
+                        "';' without a group to close (RFC 5322 §3.4)".into(),
+                    ));
                 }
                 (Special::Semicolon, Some(_)) => {
                     let (name, mut members) = group.take().unwrap_or_default();
@@ -171,7 +183,10 @@ impl AddressList {
                     let next = s.get(at + 1..).unwrap_or_default();
                     let gap = next.len() - next.trim_start().len();
                     if !next.trim_start().is_empty() && !next.trim_start().starts_with(',') {
-                        return Err(fail(at + 1 + gap, "a ',' must follow a group's ';' (RFC 5322 §3.4)".into()));
+                        return Err(fail(
+                            at + 1 + gap,
+                            "a ',' must follow a group's ';' (RFC 5322 §3.4)".into(),
+                        ));
                     }
                 }
             }
@@ -273,7 +288,10 @@ mod tests {
             "Zhang, San <z@example.com>",
             "team: a@b.example;",
         ] {
-            let err = Mailbox::parse(s).err().map(|e| e.to_string()).unwrap_or_default();
+            let err = Mailbox::parse(s)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
             assert!(err.contains("AddressList::parse"), "{s:?}: {err}");
         }
         let l = AddressList::parse("A <a@b.example>, B <b@c.example>").unwrap();
@@ -290,9 +308,17 @@ mod tests {
         assert_eq!(l.len(), 4);
         assert_eq!(
             emails(&l),
-            ["a@b", "z@c.example", "x@y.example", "w@v.example", "last@z.example"]
+            [
+                "a@b",
+                "z@c.example",
+                "x@y.example",
+                "w@v.example",
+                "last@z.example"
+            ]
         );
-        let Address::Group(g) = &l.as_slice()[2] else { panic!("{l:?}") };
+        let Address::Group(g) = &l.as_slice()[2] else {
+            panic!("{l:?}")
+        };
         assert_eq!(g.name(), "group");
         assert_eq!(g.members()[1].name(), Some("w;"));
         assert_eq!(
@@ -302,7 +328,10 @@ mod tests {
         let l = AddressList::parse("undisclosed-recipients:;").unwrap();
         assert_eq!((l.len(), l.mailboxes().count()), (1, 0));
         assert!(AddressList::parse("").unwrap().is_empty());
-        assert_eq!(emails(&AddressList::parse(" a@b.example,, c@d.example ,").unwrap()), ["a@b.example", "c@d.example"]);
+        assert_eq!(
+            emails(&AddressList::parse(" a@b.example,, c@d.example ,").unwrap()),
+            ["a@b.example", "c@d.example"]
+        );
     }
 
     #[test]

@@ -994,7 +994,9 @@ pub(crate) fn write_phrase(
         // A quoted string is one token: with what is glued after it (a
         // group's `:`) it must still fit on a line of its own, or it is
         // encoded, which can be split (RFC 5322 §2.1.1).
-        PhraseForm::Quoted if 1 + quoted_len(name) + trailing > SOFT_LINE_LIMIT => PhraseForm::Encoded,
+        PhraseForm::Quoted if 1 + quoted_len(name) + trailing > SOFT_LINE_LIMIT => {
+            PhraseForm::Encoded
+        }
         form => form,
     };
     match form {

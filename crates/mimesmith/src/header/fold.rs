@@ -118,7 +118,7 @@ impl<'o> Folder<'o> {
     /// within 78 where one line would not. A token too long for any line is
     /// left after the name, where folding would only add an empty line.
     fn fits_alone(&self, len: usize) -> bool {
-        1 + len <= SOFT_LINE_LIMIT
+        len < SOFT_LINE_LIMIT
     }
 
     /// Writes `token` right after the previous one, with no fold point (for
@@ -199,7 +199,9 @@ mod tests {
             for l in lines(&out) {
                 assert!(l.len() <= SOFT_LINE_LIMIT, "{n}: {l:?}");
             }
-            let unfolded = String::from_utf8(out.clone()).unwrap().replace("\r\n ", " ");
+            let unfolded = String::from_utf8(out.clone())
+                .unwrap()
+                .replace("\r\n ", " ");
             assert_eq!(unfolded, format!("Content-Type: {token}; name=x\r\n"));
         }
     }

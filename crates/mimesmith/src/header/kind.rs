@@ -161,13 +161,19 @@ impl FieldValue {
                 Ok(Self::Text(value.into_owned()))
             }
             FieldKind::Structured => {
-                if let Some(c) = value.chars().find(|&c| !c.is_ascii() || (c.is_ascii_control() && c != '\t')) {
+                if let Some(c) = value
+                    .chars()
+                    .find(|&c| !c.is_ascii() || (c.is_ascii_control() && c != '\t'))
+                {
                     return Err(invalid(format!(
                         "{c:?} (U+{:04X}) cannot be written in a structured field, which is never RFC 2047 encoded (RFC 2047 §5); use ASCII",
                         c as u32
                     )));
                 }
-                if let Some(w) = value.split([' ', '\t']).find(|w| w.len() > MAX_LITERAL_WORD) {
+                if let Some(w) = value
+                    .split([' ', '\t'])
+                    .find(|w| w.len() > MAX_LITERAL_WORD)
+                {
                     return Err(invalid(format!(
                         "a token of {} octets cannot be folded onto a line of 998 (RFC 5322 §2.1.1)",
                         w.len()
@@ -178,7 +184,9 @@ impl FieldValue {
             FieldKind::AddressList => {
                 let list = AddressList::parse(&value)?;
                 if list.is_empty() {
-                    return Err(invalid("an address field needs at least one address (RFC 5322 §3.4)".into()));
+                    return Err(invalid(
+                        "an address field needs at least one address (RFC 5322 §3.4)".into(),
+                    ));
                 }
                 Ok(Self::Addresses(list.into_vec()))
             }
@@ -199,7 +207,9 @@ impl FieldValue {
         let context = || name.to_owned();
         match self {
             Self::Text(t) => write_unstructured(&mut f, t, style, &context)?,
-            Self::Addresses(list) => super::address::write_address_list(&mut f, list, style, &context)?,
+            Self::Addresses(list) => {
+                super::address::write_address_list(&mut f, list, style, &context)?
+            }
             Self::Structured(t) => write_tokens(&mut f, t),
         }
         f.finish();
@@ -223,7 +233,11 @@ fn write_tokens(f: &mut Folder<'_>, text: &str) {
         while b.get(i).is_some_and(|&c| c != b' ' && c != b'\t') {
             i += 1;
         }
-        let ws = if first { &b" "[..] } else { b.get(ws_start..start).unwrap_or(b" ") };
+        let ws = if first {
+            &b" "[..]
+        } else {
+            b.get(ws_start..start).unwrap_or(b" ")
+        };
         f.push(ws, b.get(start..i).unwrap_or_default());
         first = false;
     }
@@ -237,7 +251,14 @@ mod tests {
     fn field(name: &str, value: &str) -> Result<String> {
         let v = FieldValue::new(name, value)?;
         let mut out = Vec::new();
-        v.write(&mut out, name, &HeaderStyle { charset: Charset::UTF_8, smtputf8: false })?;
+        v.write(
+            &mut out,
+            name,
+            &HeaderStyle {
+                charset: Charset::UTF_8,
+                smtputf8: false,
+            },
+        )?;
         Ok(String::from_utf8(out).unwrap_or_default())
     }
 
@@ -250,12 +271,22 @@ mod tests {
         assert!(!s.contains("=?"), "{s}");
         assert!(s.split("\r\n").all(|l| l.len() <= 78), "{s}");
         assert_eq!(s.replace("\r\n", ""), format!("Received: {v}"));
-        for name in ["DKIM-Signature", "Authentication-Results", "ARC-Seal", "List-Unsubscribe", "Return-Path"] {
-            let v = "v=1; a=rsa-sha256; d=example.com; s=sel; h=from:to:subject; bh=abc=?=; b=xyz==";
+        for name in [
+            "DKIM-Signature",
+            "Authentication-Results",
+            "ARC-Seal",
+            "List-Unsubscribe",
+            "Return-Path",
+        ] {
+            let v =
+                "v=1; a=rsa-sha256; d=example.com; s=sel; h=from:to:subject; bh=abc=?=; b=xyz==";
             let s = field(name, v).unwrap();
             assert_eq!(s.replace("\r\n", ""), format!("{name}: {v}"), "{name}");
         }
-        let err = field("Received", "from 主机 by x").err().map(|e| e.to_string()).unwrap_or_default();
+        let err = field("Received", "from 主机 by x")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(err.contains("structured field"), "{err}");
         assert!(field("DKIM-Signature", "v=1;\u{0}b=").is_err());
     }
@@ -264,11 +295,21 @@ mod tests {
     /// lists: `Zhang, San <z@example.com>` is not two mailboxes.
     #[test]
     fn regress_issue10_address_extra_headers_are_address_lists() {
-        let s = field("Disposition-Notification-To", "\"Zhang, San\" <z@example.com>").unwrap();
-        assert_eq!(s, "Disposition-Notification-To: \"Zhang, San\" <z@example.com>\r\n");
+        let s = field(
+            "Disposition-Notification-To",
+            "\"Zhang, San\" <z@example.com>",
+        )
+        .unwrap();
+        assert_eq!(
+            s,
+            "Disposition-Notification-To: \"Zhang, San\" <z@example.com>\r\n"
+        );
         assert!(field("Disposition-Notification-To", "Zhang, San <z@example.com>").is_err());
         let s = field("Resent-To", "张三 <z@example.com>, b@example.com").unwrap();
-        assert!(s.starts_with("Resent-To: =?UTF-8?B?5byg5LiJ?= <z@example.com>, b@example.com"), "{s}");
+        assert!(
+            s.starts_with("Resent-To: =?UTF-8?B?5byg5LiJ?= <z@example.com>, b@example.com"),
+            "{s}"
+        );
         assert!(field("Mail-Followup-To", "").is_err());
         assert_eq!(FieldKind::of("received"), FieldKind::Structured);
         assert_eq!(FieldKind::of("X-Mailer"), FieldKind::Unstructured);

@@ -239,7 +239,10 @@ pub(crate) fn trim(s: &str) -> &str {
 pub(crate) fn check_text(field: &str, text: &str) -> Result<()> {
     let b = text.as_bytes();
     let c0 = b.iter().any(|&c| (c < 0x20 && c != b'\t') || c == 0x7F);
-    let c1 = || memchr::memchr_iter(0xC2, b).any(|i| b.get(i + 1).is_some_and(|&n| (0x80..=0x9F).contains(&n)));
+    let c1 = || {
+        memchr::memchr_iter(0xC2, b)
+            .any(|i| b.get(i + 1).is_some_and(|&n| (0x80..=0x9F).contains(&n)))
+    };
     if !c0 && !c1() {
         return Ok(());
     }
