@@ -131,6 +131,15 @@ pub enum Error {
         /// The encoding that was asked for.
         encoding: crate::encode::TransferEncoding,
     },
+    /// A text part given as octets that are 8-bit and not UTF-8, with no
+    /// charset: readers would take it for US-ASCII (RFC 2046 §4.1.2).
+    #[error(
+        "{part} holds 8-bit octets that are not UTF-8 and no charset is given (RFC 2046 §4.1.2): set the part's charset, or send it as application/octet-stream"
+    )]
+    TextWithoutCharset {
+        /// Which part.
+        part: String,
+    },
     /// A part tree nested deeper than the builder writes.
     #[error("the part tree is nested {depth} levels deep; the limit is {limit}")]
     TooDeep {

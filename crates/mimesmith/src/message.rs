@@ -785,16 +785,26 @@ impl<'a> Leaf<'a> {
             written_charset.or(if is_text_type { part.charset } else { None });
         // A text type guessed from a file name is checked against the content:
         // 8-bit text without a charset is read differently by every client.
-        if part.guessed_type
-            && is_text_type
-            && written_charset.is_none()
-            && !matches!(data, Data::Reader)
-        {
+        // A text type given by the caller with 8-bit octets and no charset
+        // would be read as US-ASCII (RFC 2046 §4.1.2): UTF-8 is declared as
+        // such, anything else is a typed error, never a silent guess.
+        if is_text_type && written_charset.is_none() && !matches!(data, Data::Reader) {
             match text_content(&data)? {
                 TextContent::Ascii => {}
                 TextContent::Utf8 => written_charset = Some(Charset::UTF_8),
-                TextContent::NotText => {
+                TextContent::NotText if part.guessed_type => {
                     part.content_type = ContentType::octet_stream();
+                }
+                TextContent::NotText => {
+                    let eight_bit = match &data {
+                        Data::Mem(b) => !b.is_ascii(),
+                        _ => true,
+                    };
+                    if eight_bit {
+                        return Err(Error::TextWithoutCharset {
+                            part: part.describe(),
+                        });
+                    }
                 }
             }
         }

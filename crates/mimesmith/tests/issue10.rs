@@ -276,3 +276,20 @@ fn regress_issue10_item9_leap_second_is_refused_not_rolled() {
     let e = DateTime::parse_rfc3339("2016-12-31T23:59:60Z");
     assert!(matches!(e, Err(Error::InvalidDate { .. })), "{e:?}");
 }
+
+/// Found by the `builder_api` fuzz target
+/// (`testdata/regressions/builder_api/crash-21f90b54…`): a text type given
+/// as 8-bit octets with no charset was written as if US-ASCII.
+#[test]
+fn regress_fuzz_builder_api_21f90b54_text_bytes_need_a_charset() {
+    let ct = ContentType::parse("text/csv").unwrap();
+    let gbk = SinglePart::bytes(ct.clone(), b"\xd6\xd0\xce\xc4".to_vec());
+    assert!(matches!(
+        base().attachment(gbk).build(),
+        Err(Error::TextWithoutCharset { .. })
+    ));
+    let utf8 = SinglePart::bytes(ct, "中文".as_bytes().to_vec());
+    let m = base().attachment(utf8).build().unwrap();
+    let s = String::from_utf8(m.to_vec().unwrap()).unwrap();
+    assert!(s.contains("Content-Type: text/csv; charset=UTF-8"), "{s}");
+}
