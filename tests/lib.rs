@@ -147,7 +147,9 @@ pub mod rfc2047 {
         })
     }
 
-    fn decode_word(word: &str) -> Option<String> {
+    /// One encoded word `=?charset?B|Q?…?=` decoded as UTF-8.
+    #[must_use]
+    pub fn decode_word(word: &str) -> Option<String> {
         let inner = word.strip_prefix("=?")?.strip_suffix("?=")?;
         let mut it = inner.splitn(3, '?');
         let (_charset, scheme, text) = (it.next()?, it.next()?, it.next()?);

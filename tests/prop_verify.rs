@@ -3,7 +3,9 @@
 //! - `prop_roundtrip`: mail-parser reads back exactly what was built;
 //! - `prop_invariants`: the byte-level invariants hold;
 //! - `prop_deterministic`: the same seed gives the same bytes;
-//! - `prop_no_header_injection`: CR/LF in any text never adds a header.
+//! - `prop_no_header_injection`: CR/LF in any text never adds a header;
+//! - `prop_output_lints_clean`: `eml lint` finds no error and no warning in
+//!   anything the builder writes (issue 10: our output passes our own lint).
 
 use std::path::Path;
 
@@ -37,6 +39,41 @@ proptest! {
         let bytes = build(&spec)?;
         let found = check(&bytes, InvariantOptions { smtputf8: false, rfc2047_params: compat });
         prop_assert!(found.is_empty(), "{:#?}\n{}", found, String::from_utf8_lossy(&bytes));
+    }
+
+    #[test]
+    fn prop_output_lints_clean(spec in arb_spec(TextOptions::ALL), compat in any::<bool>()) {
+        let spec = Spec { rfc2047_filenames: Some(compat), ..spec };
+        let bytes = build(&spec)?;
+        let linted = mimesmith_verify::lint::lint(&bytes);
+        let bad: Vec<_> = linted
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity != mimesmith_verify::diag::Severity::Info)
+            // Turning the Outlook form off is the caller's choice, and lint
+            // says what it costs.
+            .filter(|d| compat || d.code != mimesmith_verify::diag::Code::FilenameUnencoded)
+            // An HTML-only message is what the caller asked for; the text
+            // alternative made from HTML is issue 16's.
+            .filter(|d| d.code != mimesmith_verify::diag::Code::HtmlWithoutText)
+            .collect();
+        prop_assert!(bad.is_empty(), "{:#?}\n{}", bad, String::from_utf8_lossy(&bytes));
+    }
+
+    #[test]
+    fn prop_control_in_header_text_is_a_typed_error(text in "[a-z]{0,4}[\u{0}-\u{8}\u{b}\u{c}\u{e}-\u{1f}\u{7f}\u{80}-\u{9f}][a-z]{0,4}", field in 0u8..2) {
+        let mut spec = Spec {
+            from: Some(AddressSpec::Text("a@example.com".into())),
+            to: vec![AddressSpec::Text("b@example.com".into())],
+            ..Spec::default()
+        };
+        if field == 0 {
+            spec.subject = Some(text);
+        } else {
+            spec.headers.push(("X-Note".into(), text));
+        }
+        let err = spec.build(Path::new(".")).err();
+        prop_assert!(err.as_ref().is_some_and(|e| e.message.contains("control")), "{err:?}");
     }
 
     #[test]

@@ -142,3 +142,71 @@ fn help_shows_examples() {
         "{help}"
     );
 }
+
+/// Issue 10 item 4: a spec whose file name the charset cannot hold is
+/// refused before anything is written; an existing output file is left as
+/// it was, and no temporary file stays behind, on failure or success.
+#[test]
+fn regress_issue10_item4_compose_o_never_leaves_a_truncated_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("out.eml");
+    std::fs::write(&target, b"previous contents").unwrap();
+    let spec = dir.path().join("spec.json");
+    std::fs::write(
+        &spec,
+        r#"{"from": "a@example.com", "to": ["b@example.com"], "charset": "gbk", "text": "x",
+            "attachments": [{"filename": "😀.txt", "text": "big"}]}"#,
+    )
+    .unwrap();
+    let out = eml(
+        &[
+            "compose",
+            spec.to_str().unwrap(),
+            "-o",
+            target.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read(&target).unwrap(), b"previous contents");
+    let names = |d: &Path| {
+        let mut v: Vec<String> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(names(dir.path()), ["out.eml", "spec.json"]);
+    std::fs::write(
+        &spec,
+        r#"{"from": "a@example.com", "to": ["b@example.com"], "text": "x"}"#,
+    )
+    .unwrap();
+    let out = eml(
+        &[
+            "compose",
+            spec.to_str().unwrap(),
+            "-o",
+            target.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        std::fs::read(&target)
+            .unwrap()
+            .starts_with(b"From: a@example.com\r\n")
+    );
+    assert_eq!(names(dir.path()), ["out.eml", "spec.json"]);
+}

@@ -404,6 +404,15 @@ fn check_header_block(
                     .iter()
                     .position(|&b| b != b' ' && b != b'\t')
                     .map_or(&[][..], |p| body.get(p..).unwrap_or_default());
+                // A fold right after `Name:` (RFC 5322 §3.2.2 FWS) would
+                // have put the rest on a line of its own within 78.
+                let after_colon = k == 0
+                    && token.len() < body.len()
+                    && !token.is_empty()
+                    && token.len() < SOFT_LINE;
+                // Unstructured text can always be split into encoded words
+                // (RFC 2047 §2), so a long line there was avoidable.
+                let text = mimesmith::FieldKind::of(&f.name) == mimesmith::FieldKind::Unstructured;
                 // Whitespace inside a quoted string is not a fold point for
                 // us: display names are never folded inside (GMime keeps the
                 // CRLF of such a fold).
@@ -420,7 +429,7 @@ fn check_header_block(
                     }
                     hit
                 });
-                if foldable {
+                if foldable || after_colon || text {
                     d.push(
                         Diagnostic::new(
                             Code::HeaderLineLong,

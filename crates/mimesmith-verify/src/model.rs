@@ -376,12 +376,7 @@ pub fn expect(spec: &Spec, base: &Path) -> Result<Expected, ModelError> {
         (!spec.to.is_empty(), "To"),
         (!spec.cc.is_empty(), "Cc"),
         (!spec.reply_to.is_empty(), "Reply-To"),
-        (
-            spec.subject
-                .as_deref()
-                .is_some_and(|s| !clean(s).is_empty()),
-            "Subject",
-        ),
+        (spec.subject.is_some(), "Subject"),
         (spec.in_reply_to.is_some(), "In-Reply-To"),
         (!spec.references.is_empty(), "References"),
     ] {
@@ -400,8 +395,8 @@ pub fn expect(spec: &Spec, base: &Path) -> Result<Expected, ModelError> {
     }
     allowed.extend(spec.headers.iter().map(|(n, _)| n.clone()));
     Ok(Expected {
-        // The builder leaves an empty Subject out.
-        subject: spec.subject.as_deref().map(clean).filter(|s| !s.is_empty()),
+        // An empty Subject is written as `Subject:` with no text.
+        subject: spec.subject.as_deref().map(clean),
         from,
         sender,
         to: addresses(&spec.to, utf8)?,

@@ -35,11 +35,26 @@ pub enum Error {
         /// Why it was refused.
         reason: String,
     },
+    /// An address list that does not parse (RFC 5322 §3.4): where, and why.
+    #[error("invalid address list {input:?} at octet {offset}: {reason}")]
+    InvalidAddressList {
+        /// The list as given.
+        input: String,
+        /// The octet offset in `input` where the problem is.
+        offset: usize,
+        /// Why it was refused.
+        reason: String,
+    },
     /// A charset name the builder does not know or cannot write.
     #[error("unknown or unsupported charset {0:?}")]
     UnknownCharset(String),
-    /// A character the chosen charset cannot represent.
-    #[error("charset {charset} cannot represent {ch:?} (U+{code:04X}) in {context}", code = *.ch as u32)]
+    /// A character the chosen charset cannot represent, or one that its
+    /// readers (encoding_rs, Python's codec, glibc iconv) would not all read
+    /// back as the same character.
+    #[error(
+        "charset {charset} cannot represent {ch:?} (U+{code:04X}) in {context}; {instead} can",
+        code = *.ch as u32
+    )]
     Unrepresentable {
         /// The charset's MIME name.
         charset: &'static str,
@@ -47,6 +62,9 @@ pub enum Error {
         ch: char,
         /// Where the text was going (a header name or a part).
         context: String,
+        /// The MIME name of a charset that holds `ch`: a wider one of the
+        /// same family where there is one (GB18030 for GBK), else UTF-8.
+        instead: &'static str,
     },
     /// The message has no From field (RFC 5322 §3.6 requires it).
     #[error("the message has no From address (RFC 5322 §3.6)")]
@@ -112,6 +130,15 @@ pub enum Error {
         part: String,
         /// The encoding that was asked for.
         encoding: crate::encode::TransferEncoding,
+    },
+    /// A text part given as octets that are 8-bit and not UTF-8, with no
+    /// charset: readers would take it for US-ASCII (RFC 2046 §4.1.2).
+    #[error(
+        "{part} holds 8-bit octets that are not UTF-8 and no charset is given (RFC 2046 §4.1.2): set the part's charset, or send it as application/octet-stream"
+    )]
+    TextWithoutCharset {
+        /// Which part.
+        part: String,
     },
     /// A part tree nested deeper than the builder writes.
     #[error("the part tree is nested {depth} levels deep; the limit is {limit}")]

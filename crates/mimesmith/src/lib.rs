@@ -47,11 +47,15 @@ pub use encode::TransferEncoding;
 pub use encode::charset::Charset;
 pub use error::{Error, Result};
 pub use header::address::{Address, EmailAddress, Group, Mailbox, normalize_display_name};
+pub use header::address_list::AddressList;
 pub use header::content_type::{ContentType, Disposition};
 pub use header::date::DateTime;
+pub use header::kind::FieldKind;
 pub use header::message_id::{ContentId, MAX_ID_LEN, MessageId};
 pub use header::{HeaderName, sanitize_line_breaks};
-pub use message::{Envelope, IntoAddress, IntoMailbox, MAX_DEPTH, Message, MessageBuilder};
+pub use message::{
+    Envelope, IntoAddress, IntoAddresses, IntoMailbox, MAX_DEPTH, Message, MessageBuilder,
+};
 pub use part::{Body, MultiPart, Part, SinglePart, clean_filename};
 pub use write::FormatOptions;
 

@@ -13,10 +13,12 @@ use crate::encode::qp::QpMode;
 use crate::encode::{self, BodyKind, Measure, TransferEncoding};
 use crate::error::{Error, Result};
 use crate::header::address::{Address, Group, Mailbox};
+use crate::header::address_list::AddressList;
 use crate::header::content_type::{ContentType, Disposition};
 use crate::header::date::DateTime;
+use crate::header::kind::FieldValue;
 use crate::header::message_id::{ContentId, MessageId};
-use crate::header::{HeaderName, sanitize_cow, sanitize_line_breaks};
+use crate::header::{HeaderName, sanitize_cow};
 use crate::part::{Body, MultiPart, Part, SinglePart};
 use crate::random::LazyRng;
 use crate::write::FormatOptions;
@@ -88,6 +90,30 @@ impl<T: IntoMailbox> IntoAddress for T {
     }
 }
 
+/// One address or several: anything [`IntoAddress`] takes, or an
+/// [`AddressList`] parsed from a pasted list. The list setters of
+/// [`MessageBuilder`] take this.
+pub trait IntoAddresses {
+    /// Converts, validating.
+    ///
+    /// # Errors
+    /// [`Error::InvalidAddress`].
+    fn into_addresses(self) -> Result<SmallVec<[Address; 1]>>;
+}
+
+impl<T: IntoAddress> IntoAddresses for T {
+    #[inline]
+    fn into_addresses(self) -> Result<SmallVec<[Address; 1]>> {
+        self.into_address().map(|a| smallvec::smallvec![a])
+    }
+}
+
+impl IntoAddresses for AddressList {
+    fn into_addresses(self) -> Result<SmallVec<[Address; 1]>> {
+        Ok(self.into_vec().into())
+    }
+}
+
 /// The SMTP envelope (RFC 5321 §3.3): who the message is from and every
 /// recipient, Bcc included, each once.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,7 +162,7 @@ pub(crate) struct Fields<'a> {
     pub(crate) in_reply_to: Vec<MessageId>,
     pub(crate) references: Vec<MessageId>,
     /// Extra header fields.
-    pub(crate) headers: Vec<(HeaderName, String)>,
+    pub(crate) headers: Vec<(HeaderName, FieldValue)>,
     text: Option<Cow<'a, str>>,
     html: Option<Cow<'a, str>>,
     inline: Vec<SinglePart<'a>>,
@@ -213,27 +239,29 @@ impl<'a> MessageBuilder<'a> {
 
     /// Adds a Reply-To address (RFC 5322 §3.6.2).
     #[must_use]
-    pub fn reply_to(mut self, address: impl IntoAddress) -> Self {
-        if let Some(a) = self.keep(address.into_address()) {
-            self.0.reply_to.push(a);
+    pub fn reply_to(mut self, address: impl IntoAddresses) -> Self {
+        if let Some(a) = self.keep(address.into_addresses()) {
+            self.0.reply_to.extend(a);
         }
         self
     }
 
-    /// Adds a To address (RFC 5322 §3.6.3).
+    /// Adds a To address, or every address of an [`AddressList`]
+    /// (RFC 5322 §3.6.3). A string is one mailbox: `"A <a@b>, B <b@c>"` is
+    /// an error, never one mailbox with a strange name.
     #[must_use]
-    pub fn to(mut self, address: impl IntoAddress) -> Self {
-        if let Some(a) = self.keep(address.into_address()) {
-            self.0.to.push(a);
+    pub fn to(mut self, address: impl IntoAddresses) -> Self {
+        if let Some(a) = self.keep(address.into_addresses()) {
+            self.0.to.extend(a);
         }
         self
     }
 
     /// Adds a Cc address (RFC 5322 §3.6.3).
     #[must_use]
-    pub fn cc(mut self, address: impl IntoAddress) -> Self {
-        if let Some(a) = self.keep(address.into_address()) {
-            self.0.cc.push(a);
+    pub fn cc(mut self, address: impl IntoAddresses) -> Self {
+        if let Some(a) = self.keep(address.into_addresses()) {
+            self.0.cc.extend(a);
         }
         self
     }
@@ -241,9 +269,9 @@ impl<'a> MessageBuilder<'a> {
     /// Adds a Bcc address: part of the envelope, never written into the
     /// message (RFC 5322 §3.6.3 allows either; writing it leaks the list).
     #[must_use]
-    pub fn bcc(mut self, address: impl IntoAddress) -> Self {
-        if let Some(a) = self.keep(address.into_address()) {
-            self.0.bcc.push(a);
+    pub fn bcc(mut self, address: impl IntoAddresses) -> Self {
+        if let Some(a) = self.keep(address.into_addresses()) {
+            self.0.bcc.extend(a);
         }
         self
     }
@@ -290,8 +318,13 @@ impl<'a> MessageBuilder<'a> {
     }
 
     /// Adds a header. The name is validated (RFC 5322 §2.2) and must not be
-    /// a field the builder writes; the value is unstructured text, RFC 2047
-    /// encoded where needed, line breaks turned into spaces.
+    /// a field the builder writes; line breaks in the value become spaces.
+    /// The value is written by the field's [`crate::FieldKind`]: text is
+    /// RFC 2047 encoded where needed; an address field (Resent-To,
+    /// Disposition-Notification-To, …) is parsed as an address list; a
+    /// structured field (Received, DKIM-Signature, Authentication-Results,
+    /// List-*, …) is folded at white space and never encoded, and refuses
+    /// non-ASCII. A value that does not fit its kind is reported by `build`.
     #[must_use]
     pub fn header(mut self, name: &str, value: &str) -> Self {
         let name = HeaderName::new(name.to_owned()).and_then(|n| {
@@ -304,10 +337,9 @@ impl<'a> MessageBuilder<'a> {
                 Ok(n)
             }
         });
-        if let Some(n) = self.keep(name) {
-            self.0
-                .headers
-                .push((n, sanitize_line_breaks(value).into_owned()));
+        let field = name.and_then(|n| FieldValue::new(n.as_str(), value).map(|v| (n, v)));
+        if let Some(field) = self.keep(field) {
+            self.0.headers.push(field);
         }
         self
     }
@@ -399,6 +431,9 @@ impl<'a> MessageBuilder<'a> {
         if self.0.to.is_empty() && self.0.cc.is_empty() && self.0.bcc.is_empty() {
             return Err(Error::NoRecipients);
         }
+        if let Some(subject) = &self.0.subject {
+            crate::header::check_text("Subject", subject)?;
+        }
         let opts = self.0.options;
         let smtputf8 = opts.smtputf8;
         // The first From domain names generated identifiers; copied only
@@ -420,6 +455,12 @@ impl<'a> MessageBuilder<'a> {
         // this order (To, Cc, Bcc, Reply-To, From, Sender), so the first
         // offending address is the one reported.
         if !smtputf8 {
+            let extra = self.0.headers.iter().flat_map(|(_, v)| v.addresses());
+            for a in extra {
+                for m in a.mailboxes() {
+                    m.email().check(false)?;
+                }
+            }
             for list in [&self.0.to[..], &self.0.cc, &self.0.bcc, &self.0.reply_to] {
                 for a in list {
                     for m in a.mailboxes() {
@@ -704,11 +745,19 @@ impl<'a> Leaf<'a> {
         if let Some(e) = part.error.take() {
             return Err(e);
         }
+        if !opts.smtputf8 {
+            // A UTF-8 local part needs SMTPUTF8 (RFC 6531), as in `build`.
+            for a in part.headers.iter().flat_map(|(_, v)| v.addresses()) {
+                for m in a.mailboxes() {
+                    m.email().check(false)?;
+                }
+            }
+        }
         let is_message = part.content_type.is_message();
         let is_text_type = part.content_type.is_text();
         let charset = part.charset.unwrap_or(opts.charset);
         // Bytes, a file or a reader: octets to carry as they are.
-        let raw = if is_message {
+        let raw = if is_message || part.content_type.is_seven_bit_only() {
             BodyKind::Message
         } else {
             BodyKind::Binary
@@ -736,16 +785,26 @@ impl<'a> Leaf<'a> {
             written_charset.or(if is_text_type { part.charset } else { None });
         // A text type guessed from a file name is checked against the content:
         // 8-bit text without a charset is read differently by every client.
-        if part.guessed_type
-            && is_text_type
-            && written_charset.is_none()
-            && !matches!(data, Data::Reader)
-        {
+        // A text type given by the caller with 8-bit octets and no charset
+        // would be read as US-ASCII (RFC 2046 §4.1.2): UTF-8 is declared as
+        // such, anything else is a typed error, never a silent guess.
+        if is_text_type && written_charset.is_none() && !matches!(data, Data::Reader) {
             match text_content(&data)? {
                 TextContent::Ascii => {}
                 TextContent::Utf8 => written_charset = Some(Charset::UTF_8),
-                TextContent::NotText => {
+                TextContent::NotText if part.guessed_type => {
                     part.content_type = ContentType::octet_stream();
+                }
+                TextContent::NotText => {
+                    let eight_bit = match &data {
+                        Data::Mem(b) => !b.is_ascii(),
+                        _ => true,
+                    };
+                    if eight_bit {
+                        return Err(Error::TextWithoutCharset {
+                            part: part.describe(),
+                        });
+                    }
                 }
             }
         }
@@ -789,6 +848,28 @@ impl<'a> Leaf<'a> {
             Data::Reader => (None, 0),
         };
         let encoding = match (measure.as_ref(), part.encoding) {
+            // RFC 2046 §5.2.2, §5.2.3: no encoding but 7bit is permitted.
+            (m, forced) if part.content_type.is_seven_bit_only() => {
+                let seven = TransferEncoding::SevenBit;
+                let reason = match (m, forced) {
+                    (_, Some(f)) if f != seven => Some(format!(
+                        "{} allows only 7bit (RFC 2046 §5.2.2, §5.2.3)",
+                        part.content_type.essence()
+                    )),
+                    (Some(m), _) => encode::check_forced(m, kind, seven)
+                        .err()
+                        .map(|e| e.to_string()),
+                    (None, _) => Some("a body from a reader cannot be checked for 7bit".to_owned()),
+                };
+                if let Some(reason) = reason {
+                    return Err(Error::EncodingCannotRepresent {
+                        encoding: seven,
+                        part: part.describe(),
+                        reason,
+                    });
+                }
+                seven
+            }
             (Some(m), Some(forced)) => {
                 encode::check_forced(m, kind, forced).map_err(|e| {
                     Error::EncodingCannotRepresent {
@@ -1150,40 +1231,15 @@ impl<'a> Message<'a> {
     }
 
     /// Checks that every header text fits the header charset, so that
-    /// writing cannot fail on it later.
+    /// writing cannot fail on it later. UTF-8 holds every character; for
+    /// another charset the headers are written once into a scratch buffer,
+    /// so every field, parameter and file name is checked by the code that
+    /// writes it.
     fn check_header_charset(&self) -> Result<()> {
         if self.0.options.charset.is_utf8() {
             return Ok(());
         }
-        self.check_header_texts()
-    }
-
-    /// [`Message::check_header_charset`] for a charset other than UTF-8.
-    #[inline(never)]
-    fn check_header_texts(&self) -> Result<()> {
-        let h = &self.0;
-        let charset = h.options.charset;
-        let check = |text: &str, field: &str| charset.encode(text, &|| field.to_owned()).map(drop);
-        if let Some(s) = &h.subject {
-            check(s, "Subject")?;
-        }
-        for (field, list) in [("Reply-To", &h.reply_to[..]), ("To", &h.to), ("Cc", &h.cc)] {
-            for a in list {
-                if let Address::Group(g) = a {
-                    check(g.name(), field)?;
-                }
-                for m in a.mailboxes() {
-                    check(m.name().unwrap_or_default(), field)?;
-                }
-            }
-        }
-        for m in h.from.iter().chain(&h.sender) {
-            check(m.name().unwrap_or_default(), "From")?;
-        }
-        for (name, value) in &h.headers {
-            check(value, name.as_str())?;
-        }
-        Ok(())
+        self.check_headers()
     }
 }
 

@@ -59,7 +59,7 @@ pub struct SinglePart<'a> {
     pub(crate) filename: Option<String>,
     pub(crate) content_id: Option<ContentId>,
     pub(crate) description: Option<String>,
-    pub(crate) headers: Vec<(HeaderName, String)>,
+    pub(crate) headers: Vec<(HeaderName, crate::header::kind::FieldValue)>,
     /// The content type was guessed from the file name, not given: the
     /// builder may correct it from the content (see `prepare_leaf`).
     pub(crate) guessed_type: bool,
@@ -264,12 +264,18 @@ impl<'a> SinglePart<'a> {
     /// A `Content-Description` (RFC 2045 §8), unstructured text.
     #[must_use]
     pub fn description(mut self, text: &str) -> Self {
-        self.description = Some(sanitize_line_breaks(text).into_owned());
+        let text = sanitize_line_breaks(text).into_owned();
+        if let Err(e) = crate::header::check_text("Content-Description", &text) {
+            self.error.get_or_insert(e);
+        }
+        self.description = Some(text);
         self
     }
 
-    /// An extra header on this part. Its name must not be one the builder
-    /// writes (Content-Type, Content-Transfer-Encoding, …); `build` reports it.
+    /// An extra header on this part, written by its [`crate::FieldKind`]
+    /// as [`crate::MessageBuilder::header`] does. Its name must not be one
+    /// the builder writes (Content-Type, Content-Transfer-Encoding, …);
+    /// `build` reports that, and a value that does not fit its kind.
     #[must_use]
     pub fn header(mut self, name: HeaderName, value: &str) -> Self {
         if name.is_reserved() && self.error.is_none() {
@@ -278,8 +284,12 @@ impl<'a> SinglePart<'a> {
                 reason: "the builder writes this field itself; use the matching method",
             });
         }
-        self.headers
-            .push((name, sanitize_line_breaks(value).into_owned()));
+        match crate::header::kind::FieldValue::new(name.as_str(), value) {
+            Ok(v) => self.headers.push((name, v)),
+            Err(e) => {
+                self.error.get_or_insert(e);
+            }
+        }
         self
     }
 

@@ -346,7 +346,47 @@ impl Spec {
                 )?);
             }
         }
-        b.build().map_err(|e| err(field_of(&e), e))
+        b.build().map_err(|e| {
+            let field = match &e {
+                crate::Error::EncodingCannotRepresent { .. }
+                | crate::Error::UncheckableStream { .. } => self.forced_encoding_field(),
+                _ => None,
+            };
+            match field {
+                Some(f) => err(f, e),
+                None => err(field_of(&e), e),
+            }
+        })
+    }
+
+    /// The spec path of the one part that forces a transfer encoding
+    /// (`attachments[0].transfer_encoding`), so an error about it names a
+    /// field the spec has; `None` when no part or several do.
+    fn forced_encoding_field(&self) -> Option<String> {
+        let mut found = Vec::new();
+        for (list, name) in [(&self.inline, "inline"), (&self.attachments, "attachments")] {
+            for (i, a) in list.iter().enumerate() {
+                if a.transfer_encoding.is_some() {
+                    found.push(format!("{name}[{i}].transfer_encoding"));
+                }
+            }
+        }
+        let mut stack: Vec<(&NodeSpec, String)> =
+            self.body.iter().map(|n| (n, "body".to_owned())).collect();
+        while let Some((node, path)) = stack.pop() {
+            match node {
+                NodeSpec::Leaf(l) if l.transfer_encoding.is_some() => {
+                    found.push(format!("{path}.transfer_encoding"));
+                }
+                NodeSpec::Leaf(_) => {}
+                NodeSpec::Multi(m) => {
+                    for (i, p) in m.parts.iter().enumerate() {
+                        stack.push((p, format!("{path}.parts[{i}]")));
+                    }
+                }
+            }
+        }
+        (found.len() == 1).then(|| found.swap_remove(0))
     }
 }
 
@@ -714,6 +754,25 @@ mod tests {
             ),
         ];
         for (json, field) in cases {
+            let e = build(json).unwrap_err();
+            assert_eq!(e.field, field, "{json}: {e}");
+        }
+    }
+
+    /// Issue 10 item 9: an encoding a part forces but cannot use is
+    /// reported at that part's field, one the spec has.
+    #[test]
+    fn regress_issue10_forced_encoding_error_names_the_spec_field() {
+        for (json, field) in [
+            (
+                r#"{"from": "a@example.com", "to": ["b@example.com"], "text": "x", "attachments": [{"filename": "a.txt", "text": "x"}, {"filename": "b.bin", "base64": "AAEC", "transfer_encoding": "8bit"}]}"#,
+                "attachments[1].transfer_encoding",
+            ),
+            (
+                r#"{"from": "a@example.com", "to": ["b@example.com"], "body": {"multipart": "mixed", "parts": [{"content_type": "text/plain", "text": "x"}, {"content_type": "application/octet-stream", "base64": "AAEC", "transfer_encoding": "7bit"}]}}"#,
+                "body.parts[1].transfer_encoding",
+            ),
+        ] {
             let e = build(json).unwrap_err();
             assert_eq!(e.field, field, "{json}: {e}");
         }

@@ -22,7 +22,7 @@ use crate::header::HeaderStyle;
 use crate::header::address::{write_address_list, write_mailbox};
 use crate::header::date::RFC5322_LEN;
 use crate::header::encoded_word::write_unstructured;
-use crate::header::fold::{Folder, HARD_LINE_LIMIT};
+use crate::header::fold::{Folder, SOFT_LINE_LIMIT};
 use crate::header::message_id::MessageId;
 use crate::header::rfc2231::{ParamStyle, write_param};
 use crate::message::{Data, Leaf, Message, Multi, Prepared, READ_CHUNK};
@@ -225,6 +225,25 @@ impl Message<'_> {
         Ok(())
     }
 
+    /// Writes every header block of the message (the top one and each
+    /// part's) into a scratch buffer and drops it: what can fail in them
+    /// (a character the header charset lacks, in any field, parameter or
+    /// file name) fails here, in `build`, before any byte reaches a writer
+    /// (issue 10 item 4).
+    pub(crate) fn check_headers(&self) -> Result<()> {
+        let mut scratch = Vec::with_capacity(HEADER_ESTIMATE);
+        self.write_top_headers(&mut scratch)?;
+        let mut stack = vec![&self.0.root];
+        while let Some(node) = stack.pop() {
+            scratch.clear();
+            write_content_headers(node, &self.0.options, &mut scratch)?;
+            if let Prepared::Multi(m) = node {
+                stack.extend(m.children.iter().rev());
+            }
+        }
+        Ok(())
+    }
+
     fn write_top_headers(&self, buf: &mut Vec<u8>) -> Result<()> {
         let h = &self.0;
         let style = h.options.header_style();
@@ -258,10 +277,12 @@ impl Message<'_> {
                 f.finish();
             }
         }
-        // An empty Subject is not written: parsers disagree between "absent"
-        // and "empty" for `Subject:` with no text (mail-parser, mailparser,
-        // postal-mime read it as absent; Python, GMime as empty).
-        if let Some(subject) = h.subject.as_ref().filter(|s| !s.is_empty()) {
+        // An explicitly empty Subject is written as `Subject:` with no text
+        // (RFC 5322 §3.6.5 allows an empty unstructured body): dropping it
+        // would silently change the message (issue 10 item 9). Parsers read
+        // it as empty (Python, GMime) or as absent (mail-parser,
+        // mailparser, postal-mime), which the verifier's model accepts.
+        if let Some(subject) = &h.subject {
             let mut f = Folder::new(buf, "Subject");
             write_unstructured(&mut f, subject, &style, &ctx("Subject"))?;
             f.finish();
@@ -280,9 +301,7 @@ impl Message<'_> {
         write_ids(buf, "In-Reply-To", &h.in_reply_to);
         write_ids(buf, "References", &h.references);
         for (name, value) in &h.headers {
-            let mut f = Folder::new(buf, name.as_str());
-            write_unstructured(&mut f, value, &style, &|| name.as_str().to_owned())?;
-            f.finish();
+            value.write(buf, name.as_str(), &style)?;
         }
         buf.extend_from_slice(b"MIME-Version: 1.0\r\n");
         Ok(())
@@ -297,7 +316,9 @@ fn write_message_id(buf: &mut Vec<u8>, id: &MessageId) {
     // `Name:`, the space, `<id>`: what Folder::push_with checks against
     // the hard limit before the first token (the soft one applies only
     // after a token).
-    if NAME.len() + 1 + 1 + id_bytes.len() + 2 > HARD_LINE_LIMIT {
+    // A line over 78 goes to the folder, which moves `<id>` to a line of
+    // its own when it fits there.
+    if NAME.len() + 1 + 1 + id_bytes.len() + 2 > SOFT_LINE_LIMIT {
         return write_ids(buf, NAME, std::slice::from_ref(id));
     }
     buf.extend_from_slice(b"Message-ID: <");
@@ -410,9 +431,7 @@ fn write_content_headers(
                 f.finish();
             }
             for (name, value) in &p.headers {
-                let mut f = Folder::new(buf, name.as_str());
-                write_unstructured(&mut f, value, &style, &|| name.as_str().to_owned())?;
-                f.finish();
+                value.write(buf, name.as_str(), &style)?;
             }
         }
     }

@@ -1,7 +1,6 @@
 //! `eml compose SPEC.json [-o OUT]`.
 
-use std::fs::File;
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, BufWriter, Read};
 use std::path::Path;
 
 use anyhow::Context as _;
@@ -36,13 +35,26 @@ pub fn run(spec_path: &Path, output: Option<&Path>) -> Result<u8, CliError> {
         .map_err(|e| CliError::Usage(format!("bad spec: {e}")))?;
     match output {
         Some(path) => {
-            let file =
-                File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-            let mut w = BufWriter::new(file);
+            // A temporary file in the same folder, renamed over `path` only
+            // once the whole message is written: a failure part way leaves
+            // no truncated file and an existing one untouched (issue 10
+            // item 4). The temporary file is removed when dropped.
+            let dir = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => std::path::PathBuf::from("."),
+            };
+            let tmp = tempfile::Builder::new()
+                .prefix(".eml-compose-")
+                .tempfile_in(&dir)
+                .with_context(|| format!("cannot create a file in {}", dir.display()))?;
+            let mut w = BufWriter::new(tmp);
             message
                 .write_to(&mut w)
                 .with_context(|| format!("cannot write {}", path.display()))?;
-            w.flush()
+            let tmp = w
+                .into_inner()
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {}", path.display(), e.error()))?;
+            tmp.persist(path)
                 .with_context(|| format!("cannot write {}", path.display()))?;
         }
         None => {

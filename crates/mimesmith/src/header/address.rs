@@ -411,23 +411,62 @@ fn ascii_domain(domain: &str) -> std::result::Result<Option<String>, String> {
             Err("malformed domain literal".into())
         };
     }
-    if dot_atom(domain) == Some(true) {
-        // An ASCII dot-atom, the usual case, in one pass.
-        return Ok(None);
-    }
     if domain.is_ascii() {
-        let ok = is_dot_atom(domain);
-        return if ok {
-            Ok(None)
-        } else {
-            Err("the domain is not a dot-atom (RFC 5322 §3.4.1)".into())
-        };
+        if dot_atom(domain) != Some(true) && !is_dot_atom(domain) {
+            return Err("the domain is not a dot-atom (RFC 5322 §3.4.1)".into());
+        }
+        host_labels(domain)?;
+        return Ok(None);
     }
     // An internationalized domain name: UTS #46 processing to A-labels.
     match idna::domain_to_ascii(domain) {
-        Ok(ascii) if !ascii.is_empty() && ascii.len() <= MAX_DOMAIN => Ok(Some(ascii)),
+        Ok(ascii) if !ascii.is_empty() && ascii.len() <= MAX_DOMAIN => {
+            host_labels(&ascii)?;
+            Ok(Some(ascii))
+        }
         _ => Err("not a valid internationalized domain name (UTS #46)".into()),
     }
+}
+
+/// The longest label of a host name (RFC 1035 §2.3.4).
+const MAX_LABEL: usize = 63;
+
+/// Checks the labels of an ASCII domain as a host name a message can be
+/// delivered to: 1 to 63 letters, digits and hyphens, neither first nor
+/// last a hyphen (RFC 5321 §4.1.2 `sub-domain`, RFC 1035 §2.3.1), and every
+/// `xn--` label a valid A-label (RFC 5890 §2.3.2.1), checked by the `idna`
+/// crate's UTS #46 processing, which decodes it.
+fn host_labels(domain: &str) -> std::result::Result<(), String> {
+    let mut a_label = false;
+    for label in domain.split('.') {
+        let b = label.as_bytes();
+        if b.is_empty() {
+            return Err("the domain has an empty label (RFC 1035 §2.3.1)".into());
+        }
+        if b.len() > MAX_LABEL {
+            return Err(format!(
+                "the domain label {label:?} is {} octets; the limit is 63 (RFC 1035 §2.3.4)",
+                b.len()
+            ));
+        }
+        if !b.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'-') {
+            return Err(format!(
+                "the domain label {label:?} holds a character other than a letter, digit or hyphen (RFC 5321 §4.1.2)"
+            ));
+        }
+        if b.first() == Some(&b'-') || b.last() == Some(&b'-') {
+            return Err(format!(
+                "the domain label {label:?} starts or ends with a hyphen (RFC 5321 §4.1.2)"
+            ));
+        }
+        a_label |= b.len() >= 4 && b[..4].eq_ignore_ascii_case(b"xn--");
+    }
+    if a_label && idna::domain_to_ascii(domain).is_err() {
+        return Err(
+            "an xn-- label is not valid punycode for a Unicode label (RFC 5890 §2.3.2.1)".into(),
+        );
+    }
+    Ok(())
 }
 
 impl fmt::Debug for EmailAddress {
@@ -551,6 +590,10 @@ impl Mailbox {
             input: s.to_owned(),
             reason: reason.to_owned(),
         };
+        // One mailbox or an error: never a list read as one strange name.
+        if let Some(reason) = super::address_list::list_special(t) {
+            return Err(invalid(reason));
+        }
         if let Some(body) = t.strip_suffix('>') {
             let open = body.rfind('<').ok_or_else(|| invalid("'>' without '<'"))?;
             let (name, addr) = body.split_at(open);

@@ -217,6 +217,13 @@ impl ContentType {
     pub fn is_message(&self) -> bool {
         matches!(self.essence(), "message/rfc822" | "message/global")
     }
+
+    /// message/partial and message/external-body, which allow no encoding
+    /// but 7bit (RFC 2046 §5.2.2, §5.2.3).
+    #[must_use]
+    pub fn is_seven_bit_only(&self) -> bool {
+        matches!(self.essence(), "message/partial" | "message/external-body")
+    }
 }
 
 impl fmt::Debug for ContentType {

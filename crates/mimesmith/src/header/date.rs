@@ -97,6 +97,15 @@ impl DateTime {
         if hour > 23 || minute > 59 || second > 60 {
             return Err(invalid("no such time of day"));
         }
+        if second == 60 {
+            // RFC 3339 §5.7 and RFC 5322 §3.3 allow a leap second, but it has
+            // no Unix time of its own (it would be written as 00:00:00 of the
+            // next day, a silent change), and Python's email rejects second
+            // 60 in a Date: refused rather than moved (issue 10 item 9).
+            return Err(invalid(
+                "a leap second (second 60) cannot be written faithfully: give 23:59:59",
+            ));
+        }
         let mut i = 19;
         if b.get(i) == Some(&b'.') {
             i += 1;

@@ -31,6 +31,13 @@ const MAX_LITERAL_WS: usize = 8;
 /// split across lines: a folded line holds whitespace and one token, and
 /// must stay within 998 characters (RFC 5322 §2.1.1).
 pub(crate) const MAX_LITERAL_WORD: usize = HARD_LINE_LIMIT - MAX_LITERAL_WS - 2;
+/// The longest word of unstructured text or a phrase written literally: one
+/// that fits on a continuation line after its space (RFC 5322 §2.1.1 asks
+/// for lines of at most 78). A longer one is encoded, so that it can be
+/// split between encoded words (issue 10 item 8; Python's email and MimeKit
+/// do the same). Structured tokens (identifiers, trace fields) cannot be
+/// encoded and are kept, up to the 998 limit.
+pub(crate) const MAX_FOLDABLE_WORD: usize = SOFT_LINE_LIMIT - 1;
 /// Base64 alphabet (RFC 2045 §6.8, Table 1).
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -329,10 +336,14 @@ pub(crate) fn write_run(
         let (mut take, mut word_scheme, fallback) =
             next_word(rest, standalone, budget, scheme, ctx, charset, context)?;
         let full = (SOFT_LINE_LIMIT - ws.len()).min(MAX_ENCODED_WORD) - over;
-        if fallback && f.can_fold(ws) && budget < full {
-            // A whole line may hold a clean cut: the word then folds.
+        let cut_inside = !standalone && !is_unit_end(rest, take);
+        if ((fallback && f.can_fold(ws)) || (cut_inside && f.can_move_to_next_line(ws)))
+            && budget < full
+        {
+            // A whole line may hold a clean cut, or the whole cluster that
+            // does not fit on this one: the word then folds.
             let (t, sch, still) = next_word(rest, standalone, full, scheme, ctx, charset, context)?;
-            if !still {
+            if !still || (cut_inside && is_unit_end(rest, t)) {
                 (take, word_scheme) = (t, sch);
             }
         }
@@ -381,10 +392,17 @@ fn write_run_utf8(f: &mut Folder<'_>, ws: &[u8], run: &str, ctx: Context, single
         let (mut take, mut word_scheme, fallback) =
             next_word_utf8(rest, false, budget, scheme, ctx);
         let full = (SOFT_LINE_LIMIT - ws.len()).min(MAX_ENCODED_WORD) - over;
-        if fallback && f.can_fold(ws) && budget < full {
-            // A whole line may hold a clean cut: the word then folds.
+        // A grapheme cluster is cut only when it is longer than a whole
+        // word can hold (issue 10 item 2); one that only does not fit on
+        // this line goes, whole, to the next.
+        let cut_inside = !is_unit_end(rest, take);
+        if ((fallback && f.can_fold(ws)) || (cut_inside && f.can_move_to_next_line(ws)))
+            && budget < full
+        {
+            // A whole line may hold a clean cut, or the whole cluster that
+            // does not fit on this one: the word then folds.
             let (t, sch, still) = next_word_utf8(rest, false, full, scheme, ctx);
-            if !still {
+            if !still || (cut_inside && is_unit_end(rest, t)) {
                 (take, word_scheme) = (t, sch);
             }
         }
@@ -679,7 +697,7 @@ fn word_needs_encoding(word: &str, smtputf8: bool) -> bool {
     let b = word.as_bytes();
     let raw = b.iter().any(|&c| !(0x20..0x7F).contains(&c));
     (raw && (!smtputf8 || super::address::has_control(word)))
-        || b.len() > MAX_LITERAL_WORD
+        || b.len() > MAX_FOLDABLE_WORD
         || memchr::memchr_iter(b'=', b).any(|i| b.get(i + 1) == Some(&b'?'))
 }
 
@@ -904,7 +922,7 @@ pub(crate) fn phrase_form(name: &str, smtputf8: bool) -> PhraseForm {
         && !name.contains("  ")
         && !name.contains('\t')
         && !name.contains("=?")
-        && name.split(' ').all(|w| w.len() <= MAX_LITERAL_WORD);
+        && name.split(' ').all(|w| w.len() <= MAX_FOLDABLE_WORD);
     if !simple_spacing {
         return PhraseForm::Encoded;
     }
@@ -917,8 +935,10 @@ pub(crate) fn phrase_form(name: &str, smtputf8: bool) -> PhraseForm {
             .all(|w| w.chars().all(|c| is_atext(c, smtputf8)))
     {
         PhraseForm::Atoms
-    } else if quoted_len(name) > MAX_LITERAL_WORD {
-        // Escapes count: a name of quotes doubles in length when quoted.
+    } else if quoted_len(name) > MAX_FOLDABLE_WORD {
+        // A quoted string is never folded inside, so one longer than a line
+        // is encoded instead (issue 10 items 3 and 8). Escapes count: a name
+        // of quotes doubles in length when quoted.
         PhraseForm::Encoded
     } else if name
         .chars()
@@ -970,7 +990,15 @@ pub(crate) fn write_phrase(
             return Ok(PhraseForm::Encoded);
         }
     }
-    let form = phrase_form(name, style.smtputf8);
+    let form = match phrase_form(name, style.smtputf8) {
+        // A quoted string is one token: with what is glued after it (a
+        // group's `:`) it must still fit on a line of its own, or it is
+        // encoded, which can be split (RFC 5322 §2.1.1).
+        PhraseForm::Quoted if 1 + quoted_len(name) + trailing > SOFT_LINE_LIMIT => {
+            PhraseForm::Encoded
+        }
+        form => form,
+    };
     match form {
         PhraseForm::Atoms => {
             // One token: never folded inside (GMime keeps the CRLF).
@@ -1278,7 +1306,7 @@ mod tests {
     #[test]
     fn words_needing_encoding_by_octets_match_by_characters() {
         fn reference(word: &str, smtputf8: bool) -> bool {
-            word.len() > MAX_LITERAL_WORD
+            word.len() > MAX_FOLDABLE_WORD
                 || word.contains("=?")
                 || word
                     .chars()
@@ -1441,16 +1469,24 @@ mod tests {
         assert!(s.contains("?B?"), "{s}");
     }
 
+    /// Issue 10 item 8: an unbroken word longer than a line is encoded, so
+    /// that it can be split between encoded words and every line stays
+    /// within 78; one that fits on a line of its own stays literal.
     #[test]
-    fn long_unbroken_ascii_word_stays_literal_up_to_the_limit() {
-        let word = "x".repeat(200);
-        assert_eq!(subject(&word), format!("Subject: {word}\r\n"));
-        let huge = "y".repeat(2000);
-        let s = subject(&huge);
-        for line in s.split("\r\n") {
-            assert!(line.len() <= HARD_LINE_LIMIT);
+    fn regress_issue10_long_unbroken_word_is_encoded_so_lines_stay_under_78() {
+        let fits = "x".repeat(MAX_FOLDABLE_WORD);
+        assert_eq!(subject(&fits), format!("Subject:\r\n {fits}\r\n"));
+        for n in [MAX_FOLDABLE_WORD + 1, 150, 200, 2000] {
+            let word = "y".repeat(n);
+            let s = subject(&word);
+            for line in s.split("\r\n") {
+                assert!(line.len() <= SOFT_LINE_LIMIT, "{n}: {line}");
+            }
+            assert_eq!(decode(&s), word);
+            let s = subject(&format!("see {word} now"));
+            assert!(s.split("\r\n").all(|l| l.len() <= SOFT_LINE_LIMIT), "{s}");
+            assert_eq!(decode(&s), format!("see {word} now"));
         }
-        assert_eq!(decode(&s), huge);
     }
 
     fn phrase(name: &str) -> (String, PhraseForm) {

@@ -42,6 +42,13 @@ impl<'o> Folder<'o> {
         self.has_token && !ws.is_empty()
     }
 
+    /// Whether a fold is possible before the next token, counting the fold
+    /// right after `Name:` that [`Folder::push`] makes for a first token
+    /// that fits on a line of its own.
+    pub(crate) fn can_move_to_next_line(&self, ws: &[u8]) -> bool {
+        self.can_fold(ws) || (!self.has_token && ws == b" ")
+    }
+
     /// Writes `ws` then `token`, folding before `ws` when the token would
     /// pass the soft limit on this line (and this line already holds a
     /// token), or would pass the hard limit. `ws` must be whitespace (SP or
@@ -85,8 +92,9 @@ impl<'o> Folder<'o> {
         // Only a single space is a fold point for the soft limit: parsers
         // such as mail-parser turn a fold and the whitespace around it into
         // one space, so folding at a tab or a run of spaces would change it.
-        let over_soft =
-            self.col + ws.len() + len + trailing > SOFT_LINE_LIMIT && self.has_token && ws == b" ";
+        let over_soft = self.col + ws.len() + len + trailing > SOFT_LINE_LIMIT
+            && ws == b" "
+            && (self.has_token || self.fits_alone(len + trailing));
         let over_hard = self.col + ws.len() + len > HARD_LINE_LIMIT;
         if !ws.is_empty() && (over_soft || over_hard) {
             self.out.extend_from_slice(b"\r\n");
@@ -100,6 +108,17 @@ impl<'o> Folder<'o> {
         self.col += ws.len() + len;
         self.has_token = true;
         self.out
+    }
+
+    /// Whether a first token of `len` octets (glued octets included) that
+    /// passes the soft limit after `Name:` fits on a continuation line of
+    /// its own. Only then is the fold right after the colon worth making: the
+    /// field body may begin with folding white space (RFC 5322 §3.2.2, §2.2.3),
+    /// and `Content-Type:` CRLF SP `application/vnd…sheet;` keeps every line
+    /// within 78 where one line would not. A token too long for any line is
+    /// left after the name, where folding would only add an empty line.
+    fn fits_alone(&self, len: usize) -> bool {
+        len < SOFT_LINE_LIMIT
     }
 
     /// Writes `token` right after the previous one, with no fold point (for
@@ -163,6 +182,28 @@ mod tests {
             assert!(l.len() <= HARD_LINE_LIMIT);
         }
         assert_eq!(lines(&out)[0], format!("{name}:"));
+    }
+
+    /// Issue 10 item 3: a first token that fits on a line of its own but
+    /// not after the name is folded right after the colon.
+    #[test]
+    fn regress_issue10_foldable_first_token_goes_to_its_own_line() {
+        for n in 60..=76 {
+            let mut out = Vec::new();
+            let mut f = Folder::new(&mut out, "Content-Type");
+            let token = "t".repeat(n);
+            f.push_with_trailing(b" ", n, 1, |o| o.extend_from_slice(token.as_bytes()));
+            f.glue(b";");
+            f.push(b" ", b"name=x");
+            f.finish();
+            for l in lines(&out) {
+                assert!(l.len() <= SOFT_LINE_LIMIT, "{n}: {l:?}");
+            }
+            let unfolded = String::from_utf8(out.clone())
+                .unwrap()
+                .replace("\r\n ", " ");
+            assert_eq!(unfolded, format!("Content-Type: {token}; name=x\r\n"));
+        }
     }
 
     #[test]

@@ -2,10 +2,12 @@
 //! body. All folding goes through [`fold`].
 
 pub mod address;
+pub mod address_list;
 pub mod content_type;
 pub mod date;
 pub mod encoded_word;
 pub mod fold;
+pub mod kind;
 pub mod message_id;
 pub mod rfc2231;
 
@@ -223,6 +225,38 @@ pub(crate) fn trim(s: &str) -> &str {
     } else {
         s.trim()
     }
+}
+
+/// Checks header text (a Subject, Content-Description, any unstructured
+/// field; display names follow the same rule in `address.rs`): no control
+/// character but HTAB. A control cannot be written readably: raw it is not
+/// allowed (RFC 5322 §3.2.5 VCHAR / WSP), and inside an encoded word
+/// readers show it as `?` (GMime) or flag a defect (Python), so it is an
+/// error, for every text field alike (issue 10 item 9).
+///
+/// # Errors
+/// [`Error::InvalidHeaderValue`] naming the field and the character.
+pub(crate) fn check_text(field: &str, text: &str) -> Result<()> {
+    let b = text.as_bytes();
+    let c0 = b.iter().any(|&c| (c < 0x20 && c != b'\t') || c == 0x7F);
+    let c1 = || {
+        memchr::memchr_iter(0xC2, b)
+            .any(|i| b.get(i + 1).is_some_and(|&n| (0x80..=0x9F).contains(&n)))
+    };
+    if !c0 && !c1() {
+        return Ok(());
+    }
+    let c = text
+        .chars()
+        .find(|&c| c.is_control() && c != '\t')
+        .unwrap_or('\0');
+    Err(Error::InvalidHeaderValue {
+        field: field.to_owned(),
+        reason: format!(
+            "the control character U+{:04X} cannot be written in header text (RFC 5322 §3.2.5)",
+            c as u32
+        ),
+    })
 }
 
 /// Replaces every run of CR and LF in a header value with one space.

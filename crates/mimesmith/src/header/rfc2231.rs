@@ -144,12 +144,15 @@ pub(crate) fn write_param(
         }
         return Ok(());
     }
-    // mailparse decodes encoded words in the whole field before it splits
-    // parameters, so a decoded `;` `"` or `\` would cut the value: those
-    // names are given in RFC 2231 form only.
+    // mailparse (0.16) decodes encoded words in the whole field before it
+    // splits parameters, so a decoded `;` `"` or `\` cuts the value there.
+    // Such a name gets its compatibility form in Content-Type `name=` only
+    // (which Outlook and QQ Mail fall back to, and which keeps `eml lint`'s
+    // filename-unencoded rule satisfied, issue 10 item 7), while
+    // Content-Disposition carries it in RFC 2231 form alone, which every
+    // parser reads whole.
     let compat = ps.rfc2047_compat
-        && matches!(name, "name" | "filename")
-        && !value.contains([';', '"', '\\']);
+        && (name == "name" || (name == "filename" && !value.contains([';', '"', '\\'])));
     write_extended(f, name, value, ps, if compat { 1 } else { after }, context)?;
     if compat {
         write_compat(f, name, value, ps, after, context)?;
