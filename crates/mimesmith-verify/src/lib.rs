@@ -28,6 +28,7 @@
 //! assert!(msg.diagnostics.is_empty());
 //! ```
 
+pub mod bounce;
 pub mod charset;
 pub mod diag;
 #[cfg(feature = "fuzzing")]
