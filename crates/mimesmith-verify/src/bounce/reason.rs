@@ -268,9 +268,9 @@ pub const TEXT_RULES: &[(Reason, &[&str])] = &[
         r"\bdenied\b", r"residential", r"helo", r"ehlo",
     ]),
     (Reason::Rejected, &[
-        r"sender (?:address )?(?:rejected|denied|refused|unknown|invalid|verify failed|blocked|domain)", r"(?:mail from|envelope sender|return path|from address)",
+        r"sender (?:address )?(?:rejected|denied|refused|unknown|invalid|verify failed|blocked|domain)", r"envelope sender", r"return path", r"from address",
         r"5\.1\.[78]\b", r"domain of sender", r"sender .*(?:not|no) (?:exist|valid|allowed|permitted)", r"your (?:email )?address (?:is )?(?:not|has been) (?:allowed|blocked)",
-        r"rejected", r"refused",
+        r"sender .*(?:rejected|refused|denied)", r"mail from .*(?:rejected|refused|denied)",
     ]),
     (Reason::Filtered, &[
         r"filter", r"not authorized to (?:send|receive)", r"does not accept mail from", r"recipient refuses", r"user refuses",
@@ -318,9 +318,9 @@ pub fn from_text(text: &str) -> Option<Reason> {
         .map(|(r, _)| *r)
 }
 
-/// The reason an RFC 3463 status code says on its own, for the codes that
-/// name one (RFC 3463 §3; RFC 7372 for 5.7.13 and 5.7.2x; RFC 7505 for
-/// 5.1.10; RFC 8689 for 5.7.3x). `None` for codes that leave it open.
+/// The reason an RFC 3463 status code says on its own (RFC 3463 §3;
+/// RFC 7372 for 5.7.13 and 5.7.2x; RFC 7505 for 5.1.10), as sisimai names
+/// them. `None` for codes that leave it open.
 #[must_use]
 pub fn from_status(status: &str) -> Option<Reason> {
     let mut it = status.splitn(3, '.');
@@ -329,46 +329,162 @@ pub fn from_status(status: &str) -> Option<Reason> {
     let detail = it.next()?;
     let temp = class == "4";
     Some(match (subject, detail) {
-        ("1", "1" | "3" | "0" | "10") => Reason::UserUnknown,
+        ("1", "0" | "1" | "3" | "10") => Reason::UserUnknown,
         ("1", "2") => Reason::HostUnknown,
+        ("1", "4") => Reason::Filtered,
         ("1", "6") => Reason::HasMoved,
         ("1", "7" | "8") => Reason::Rejected,
-        ("2", "0") => Reason::Filtered,
-        ("2", "1") => Reason::Filtered,
+        ("1", "9") => Reason::SystemError,
+        ("2", "1") if temp => Reason::Suspend,
+        ("2", "0" | "1" | "4") => Reason::Filtered,
         ("2", "2") => Reason::MailboxFull,
         ("2", "3") => Reason::ExceedLimit,
-        ("2", "4") => Reason::SystemError,
+        ("3", "0") if !temp => Reason::SystemError,
         ("3", "1") => Reason::SystemFull,
         ("3", "2") => Reason::NotAccept,
+        ("3", "3" | "5") => Reason::SystemError,
         ("3", "4") => Reason::MesgTooBig,
-        ("3", "0" | "3" | "5") => Reason::SystemError,
-        ("4", "1" | "7") if temp => Reason::Expired,
-        ("4", "7") => Reason::Expired,
-        ("4", "2") if temp => Reason::Expired,
+        ("4", "0") if !temp => Reason::NetworkError,
+        ("4", "1" | "7") => Reason::Expired,
+        ("4", "2" | "6") => Reason::NetworkError,
+        ("4", "4") if temp => Reason::NetworkError,
         ("4", "4") => Reason::HostUnknown,
         ("4", "3") => Reason::SystemError,
-        ("4", "0" | "1" | "2" | "5" | "6") => Reason::NetworkError,
-        ("5", _) => Reason::SyntaxError,
+        ("4", "5") => Reason::SystemFull,
+        ("5", "3") if temp => Reason::SystemError,
+        ("5", "3") => Reason::TooManyConn,
+        ("5", "4" | "5") => Reason::SystemError,
         ("6", _) => Reason::ContentError,
+        ("7", "1" | "2") if temp => Reason::Blocked,
         ("7", "13") => Reason::Suspend,
         ("7", "25") => Reason::RequirePtr,
         ("7", "27") => Reason::NotAccept,
+        ("7", "16") => Reason::MesgTooBig,
         ("7", "20" | "21" | "22" | "23" | "24" | "26" | "509") => Reason::AuthFailure,
         ("7", "9") => Reason::PolicyViolation,
-        ("7", "1") => Reason::Blocked,
-        ("7", "0") => Reason::SecurityError,
         ("7", _) => Reason::SecurityError,
         _ => return None,
     })
 }
 
-/// Status codes precise enough that the text does not override them.
-fn status_decides(status: &str) -> bool {
-    let rest = status.get(2..).unwrap_or_default();
+/// Reasons a status code can name that the diagnostic text is still asked
+/// about (sisimai's `retry`): they are often given for any failure.
+const fn retry(r: Reason) -> bool {
     matches!(
-        rest,
-        "1.1" | "1.2" | "1.6" | "2.2" | "2.3" | "3.4" | "7.13" | "7.25" | "7.26" | "7.27" | "1.10" | "4.7" | "1.8"
+        r,
+        Reason::Undefined
+            | Reason::OnHold
+            | Reason::SystemError
+            | Reason::SecurityError
+            | Reason::NetworkError
+            | Reason::HostUnknown
+            | Reason::UserUnknown
     )
+}
+
+fn matches(reason: Reason, text: &str) -> bool {
+    rule_sets()
+        .iter()
+        .find(|(r, _)| *r == reason)
+        .and_then(|(_, s)| s.as_ref())
+        .is_some_and(|s| s.is_match(text))
+}
+
+/// First pass (sisimai's `true` methods): the status code's reason or the
+/// text, with the SMTP command deciding between "unknown user at RCPT"
+/// (userunknown) and "refused after DATA" (filtered).
+const FIRST: &[Reason] = &[
+    Reason::RequirePtr, Reason::AuthFailure, Reason::BadReputation, Reason::NotCompliantRfc,
+    Reason::MailboxFull, Reason::MesgTooBig, Reason::ExceedLimit, Reason::Suspend,
+    Reason::HasMoved, Reason::NoRelaying, Reason::UserUnknown, Reason::Filtered,
+    Reason::Rejected, Reason::HostUnknown, Reason::SpamDetected, Reason::TooManyConn,
+    Reason::Speeding, Reason::Blocked,
+];
+
+/// Second pass (sisimai's `anotherone`): text only.
+const SECOND: &[Reason] = &[
+    Reason::MailboxFull, Reason::SpamDetected, Reason::PolicyViolation, Reason::VirusDetected,
+    Reason::NoRelaying, Reason::SecurityError, Reason::SystemError, Reason::NetworkError,
+    Reason::Suspend, Reason::Expired, Reason::ContentError, Reason::SystemFull,
+    Reason::NotAccept, Reason::MailerError, Reason::SyntaxError,
+];
+
+/// The reason for a status code, diagnostic text, SMTP command (`RCPT`,
+/// `DATA`, …, when the notice says) and DSN action.
+#[must_use]
+pub fn classify(status: &str, diag: &str, command: Option<&str>, action: Option<&str>) -> Reason {
+    if status.starts_with('2') || action == Some("delivered") {
+        return Reason::Delivered;
+    }
+    let named = from_status(status);
+    for &r in FIRST {
+        let hit = match r {
+            Reason::UserUnknown => {
+                if named == Some(Reason::Suspend) {
+                    false
+                } else if named == Some(Reason::UserUnknown) {
+                    ![Reason::NoRelaying, Reason::Blocked, Reason::MailboxFull, Reason::HasMoved, Reason::Rejected, Reason::NotAccept]
+                        .iter()
+                        .any(|&o| matches(o, diag))
+                } else {
+                    // sisimai asks for RCPT here; the notices read by text
+                    // rarely say, so only DATA turns it into `filtered`.
+                    (command == Some("RCPT") || (named.is_none() && command != Some("DATA")))
+                        && matches(r, diag)
+                }
+            }
+            Reason::Filtered => {
+                if named == Some(Reason::Filtered) {
+                    matches(Reason::UserUnknown, diag) || matches(r, diag)
+                } else if named == Some(Reason::Suspend)
+                    || matches!(command, Some("CONN" | "EHLO" | "HELO" | "MAIL" | "RCPT"))
+                {
+                    false
+                } else {
+                    matches(r, diag) || (command == Some("DATA") && matches(Reason::UserUnknown, diag))
+                }
+            }
+            Reason::Rejected => {
+                named == Some(r)
+                    || (match command {
+                        Some("MAIL") => true,
+                        Some("DATA") => named != Some(Reason::UserUnknown),
+                        _ => named.is_none_or(|n| matches!(n, Reason::SecurityError | Reason::SystemError)),
+                    } && matches(r, diag))
+            }
+            Reason::HostUnknown => {
+                if named == Some(r) {
+                    !matches(Reason::NetworkError, diag)
+                } else {
+                    matches(r, diag)
+                }
+            }
+            _ => named == Some(r) || matches(r, diag),
+        };
+        if hit {
+            return r;
+        }
+    }
+    if named.is_none_or(|n| retry(n) || n == Reason::Expired) {
+        if let Some(&r) = SECOND.iter().find(|&&r| matches(r, diag)) {
+            return r;
+        }
+        if status.get(..3).is_some_and(|s| s.ends_with(".6")) {
+            return Reason::ContentError;
+        }
+        if status.get(..3).is_some_and(|s| s.ends_with(".7")) {
+            return Reason::SecurityError;
+        }
+        if matches!(command, Some("EHLO" | "HELO")) {
+            return Reason::Blocked;
+        }
+    }
+    match named {
+        Some(r) => r,
+        None if action == Some("delayed") => Reason::Expired,
+        None if !diag.is_empty() => Reason::OnHold,
+        None => Reason::Undefined,
+    }
 }
 
 /// Completes a recipient: the status and reply code from the diagnostic
@@ -399,22 +515,8 @@ pub fn finish(r: &mut Recipient, kind: Kind) {
         r.reply_code = text::reply_code(&diag);
     }
     let status = r.status.clone().unwrap_or_default();
-    let delivered = status.starts_with('2') || r.action.as_deref() == Some("delivered");
-    r.reason = if delivered {
-        Reason::Delivered
-    } else if status_decides(&status) {
-        from_status(&status).unwrap_or_default()
-    } else {
-        from_text(&diag)
-            .or_else(|| from_status(&status))
-            .unwrap_or(if r.action.as_deref() == Some("delayed") {
-                Reason::Expired
-            } else if diag.is_empty() {
-                Reason::OnHold
-            } else {
-                Reason::Undefined
-            })
-    };
+    let command = text::smtp_command(&diag);
+    r.reason = classify(&status, &diag, command, r.action.as_deref());
     let temporary = status.starts_with('4')
         || r.reply_code.is_some_and(|c| (400..500).contains(&c))
         || r.action.as_deref() == Some("delayed");

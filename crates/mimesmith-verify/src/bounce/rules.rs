@@ -176,7 +176,7 @@ pub fn read(msg: &ParsedMessage, original: Option<&Original>) -> Option<Report> 
         .map(|a| {
             let about = lines_about(section, a);
             let diagnostic = match about {
-                Some(d) if text::status_code(&d).is_some() || text::reply_code(&d).is_some() || d.len() > a.len() + 20 => d,
+                Some(d) if text::status_code(&d).is_some() || text::reply_code(&d).is_some() => d,
                 _ => whole.clone(),
             };
             Recipient {

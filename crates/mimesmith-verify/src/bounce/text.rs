@@ -302,3 +302,23 @@ pub fn lines_about(section: &str, address: &str) -> Option<String> {
     let s = one_line(&out);
     (!s.is_empty()).then_some(s)
 }
+
+/// The SMTP command the remote host answered with the error (RFC 5321
+/// §4.1), when the notice says: `CONN`, `HELO`, `EHLO`, `MAIL`, `RCPT` or `DATA`.
+#[must_use]
+pub fn smtp_command(s: &str) -> Option<&'static str> {
+    static CMD: OnceLock<Option<Regex>> = OnceLock::new();
+    let rx = re(
+        &CMD,
+        r"(?i)(?:in reply to|after|>>>|while sending|response to|command:?)\s*(?:the\s+)?(rcpt\s+to|mail\s+from|data|end of data|helo|ehlo|initial connection|connect|rcpt|mail)\b",
+    )?;
+    let c = rx.captures(s)?.get(1)?.as_str().to_ascii_lowercase();
+    Some(match c.split_whitespace().next().unwrap_or_default() {
+        "rcpt" => "RCPT",
+        "mail" => "MAIL",
+        "data" | "end" => "DATA",
+        "helo" => "HELO",
+        "ehlo" => "EHLO",
+        _ => "CONN",
+    })
+}
