@@ -446,8 +446,8 @@ pub fn classify(status: &str, diag: &str, command: Option<&str>, action: Option<
             }
             Reason::Rejected => {
                 named == Some(r)
+                    || command == Some("MAIL")
                     || (match command {
-                        Some("MAIL") => true,
                         Some("DATA") => named != Some(Reason::UserUnknown),
                         _ => named.is_none_or(|n| matches!(n, Reason::SecurityError | Reason::SystemError)),
                     } && matches(r, diag))
@@ -516,10 +516,20 @@ pub fn finish(r: &mut Recipient, kind: Kind) {
     }
     let status = r.status.clone().unwrap_or_default();
     let command = text::smtp_command(&diag);
-    r.reason = classify(&status, &diag, command, r.action.as_deref());
+    // A reason a rule set (a provider that always means one thing) stays,
+    // unless it is one the text may refine (sisimai's `retry`).
+    if r.reason == Reason::Undefined || retry(r.reason) {
+        r.reason = classify(&status, &diag, command, r.action.as_deref());
+    }
     let temporary = status.starts_with('4')
         || r.reply_code.is_some_and(|c| (400..500).contains(&c))
-        || r.action.as_deref() == Some("delayed");
+        || r.action.as_deref() == Some("delayed")
+        || {
+            let l = diag.to_lowercase();
+            ["retry timeout exceeded", "delay reason", "warning message only", "temporar", "will be retried", "still trying"]
+                .iter()
+                .any(|w| l.contains(w))
+        };
     if r.status.is_none() {
         let class = if temporary { 4 } else { 5 };
         r.status = Some(format!("{class}.0.{}", r.reason.pseudo_detail()));

@@ -43,6 +43,25 @@ pub const SENDERS: &[(&str, &str, &str)] = &[
     ("Facebook", "from", "facebook"),
 ];
 
+/// `(header field, lower-case substring, reason)`: providers whose notices
+/// always mean one reason whatever their text says (Google Groups refuses
+/// posts from non-members: sisimai's `rejected`).
+pub const FIXED_REASONS: &[(&str, &str, Reason)] = &[
+    ("x-failed-recipients", "@googlegroups.com", Reason::Rejected),
+];
+
+/// The reason [`FIXED_REASONS`] gives the notice, if any.
+#[must_use]
+pub fn fixed_reason(msg: &ParsedMessage) -> Option<Reason> {
+    FIXED_REASONS.iter().find_map(|(field, needle, reason)| {
+        (*reason != Reason::Undefined
+            && msg
+                .headers_named(field)
+                .any(|h| needle.is_empty() || h.value.to_lowercase().contains(needle)))
+        .then_some(*reason)
+    })
+}
+
 /// Lower-case substrings of a Subject that say "your mail was not delivered".
 pub const BOUNCE_SUBJECTS: &[&str] = &[
     "undeliver", "undelivered", "delivery status", "delivery fail", "delivery problem",
@@ -170,6 +189,7 @@ pub fn read(msg: &ParsedMessage, original: Option<&Original>) -> Option<Report> 
         return None;
     }
     let whole = one_line(section);
+    let fixed = fixed_reason(msg).unwrap_or_default();
     let date = value(msg, "date").map(|d| d.trim().to_owned());
     let mut recipients: Vec<Recipient> = rcpts
         .iter()
@@ -184,6 +204,7 @@ pub fn read(msg: &ParsedMessage, original: Option<&Original>) -> Option<Report> 
                 action: Some("failed".to_owned()),
                 diagnostic: (!diagnostic.is_empty()).then_some(diagnostic),
                 date: date.clone(),
+                reason: fixed,
                 ..Recipient::default()
             }
         })
