@@ -51,6 +51,7 @@ pub fn node_json(part: &Part) -> Value {
         "content_id": part.content_id,
         "size": leafish.then_some(part.body.len()),
         "sha256": leafish.then(|| sha256_hex(&part.body)),
+        "report": mimesmith_verify::bounce::is_report_part(&part.content_type),
     });
     if (part.is_multipart() || !part.children.is_empty())
         && let Some(obj) = v.as_object_mut()
@@ -116,6 +117,9 @@ fn node_text(part: &Part, prefix: &str, child_prefix: &str, out: &mut String, st
     }
     if let Some(id) = &part.content_id {
         line.push_str(&format!("  <{}>", printable(id)));
+    }
+    if mimesmith_verify::bounce::is_report_part(&part.content_type) {
+        line.push_str(&format!("  {}", style.accent("report")));
     }
     if !part.is_multipart() {
         line.push_str(&style.dim(&format!("  {}", human_size(part.body.len()))));

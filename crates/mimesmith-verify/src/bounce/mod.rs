@@ -163,6 +163,22 @@ pub fn read_bytes(bytes: &[u8]) -> Option<Report> {
     read(&crate::parse(bytes))
 }
 
+/// `true` for the report parts a bounce reader reads: RFC 3464
+/// `message/delivery-status`, RFC 6533 `message/global-delivery-status`,
+/// RFC 5965 `message/feedback-report`, RFC 8098
+/// `message/disposition-notification` (and its global form, RFC 6533 §6).
+#[must_use]
+pub fn is_report_part(content_type: &str) -> bool {
+    matches!(
+        content_type,
+        "message/delivery-status"
+            | "message/global-delivery-status"
+            | "message/feedback-report"
+            | "message/disposition-notification"
+            | "message/global-disposition-notification"
+    )
+}
+
 /// The returned message: a message/rfc822 (or message/global) part, or a
 /// `text/rfc822-headers` part (RFC 6522 §3), or the header block quoted in
 /// the text of a non-standard notice.
