@@ -23,7 +23,7 @@ pub fn run(paths: &[PathBuf], json: bool, style: Style) -> Result<u8, CliError> 
             status = EXIT_USAGE;
         }
     }
-    for file in &files {
+    for (file, named) in &files {
         let raw = match read_input(file) {
             Ok(r) => r,
             Err(e) => {
@@ -39,8 +39,14 @@ pub fn run(paths: &[PathBuf], json: bool, style: Style) -> Result<u8, CliError> 
             .iter()
             .any(|d| d.code == mimesmith_verify::Code::NotAMessage)
         {
-            eprintln!("eml: {name} is not a message");
-            status = EXIT_USAGE;
+            // Named on the command line it is an unusable input; found in a
+            // folder (a README beside the mail) it is skipped.
+            if *named {
+                eprintln!("eml: {name} is not a message");
+                status = EXIT_USAGE;
+            } else {
+                eprintln!("eml: note: skipped {name}: not a message");
+            }
             continue;
         }
         // mbox files are read as one message for now.
@@ -57,13 +63,15 @@ pub fn run(paths: &[PathBuf], json: bool, style: Style) -> Result<u8, CliError> 
 }
 
 /// Files under `path` in name order; `path` itself when it is a file or `-`.
-fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+/// Each with `true` when it was named itself rather than found in a folder.
+fn collect(path: &Path, out: &mut Vec<(PathBuf, bool)>) -> std::io::Result<()> {
     if path == Path::new("-") || !std::fs::metadata(path)?.is_dir() {
-        out.push(path.to_path_buf());
+        out.push((path.to_path_buf(), true));
         return Ok(());
     }
     // An explicit stack: a deep tree cannot overflow ours.
     let mut stack = vec![path.to_path_buf()];
+    // Symbolic links are not followed (`file_type` does not follow them).
     let mut found = Vec::new();
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir)? {
@@ -77,7 +85,7 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         }
     }
     found.sort();
-    out.extend(found);
+    out.extend(found.into_iter().map(|f| (f, false)));
     Ok(())
 }
 

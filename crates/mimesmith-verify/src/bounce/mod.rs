@@ -145,9 +145,26 @@ pub struct Report {
 /// a feedback report, a disposition notification or an automatic reply.
 #[must_use]
 pub fn read(msg: &ParsedMessage) -> Option<Report> {
+    read_at(msg, 0)
+}
+
+/// How many forwarded messages deep a report is looked for.
+const MAX_FORWARD_DEPTH: usize = 2;
+
+fn read_at(msg: &ParsedMessage, depth: usize) -> Option<Report> {
     let original = original(msg);
-    let mut report = dsn::read(msg)
-        .or_else(|| rules::read(msg, original.as_ref()))?;
+    let Some(mut report) = dsn::read(msg).or_else(|| rules::read(msg, original.as_ref())) else {
+        // A person forwarding a bounce (RFC 2046 §5.2.1: the bounce as a
+        // message/rfc822 attachment): the report inside is the one.
+        if depth >= MAX_FORWARD_DEPTH {
+            return None;
+        }
+        return msg
+            .parts()
+            .skip(1)
+            .filter(|p| p.is_message() && !p.body.is_empty())
+            .find_map(|p| read_at(&crate::parse(&p.body), depth + 1));
+    };
     if report.original.is_none() {
         report.original = original;
     }
