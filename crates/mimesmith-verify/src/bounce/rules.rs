@@ -120,6 +120,14 @@ pub fn looks_like_bounce(msg: &ParsedMessage) -> bool {
     let subject = value(msg, "subject").unwrap_or_default().to_lowercase();
     let return_path = value(msg, "return-path").unwrap_or_default();
     let from_daemon = BOUNCE_FROM.iter().any(|w| from.contains(w));
+    // A person forwarding a bounce inline ("Fwd: Returned mail: …").
+    let forwarded = ["fwd:", "fw:"].iter().any(|p| subject.trim_start().starts_with(p))
+        && ["returned mail", "undeliver", "delivery status notification", "failure notice", "mail delivery failed"]
+            .iter()
+            .any(|w| subject.contains(w));
+    if forwarded {
+        return true;
+    }
     let null_sender = return_path.trim() == "<>";
     let subject_says = BOUNCE_SUBJECTS.iter().any(|w| subject.contains(w));
     (from_daemon && (subject_says || null_sender || subject.is_empty()))
@@ -146,6 +154,9 @@ pub fn looks_like_auto_reply(msg: &ParsedMessage) -> bool {
 /// Reads a non-standard notice or an automatic reply.
 #[must_use]
 pub fn read(msg: &ParsedMessage, original: Option<&Original>) -> Option<Report> {
+    if let Some(report) = hotmail_complaint(msg) {
+        return Some(report);
+    }
     let bounce = looks_like_bounce(msg);
     if !bounce {
         if looks_like_auto_reply(msg) {
@@ -227,6 +238,35 @@ pub fn read(msg: &ParsedMessage, original: Option<&Original>) -> Option<Report> 
     })
 }
 
+/// Outlook.com's (Hotmail's) complaint reports predate ARF: a
+/// `complaint about message from <IP>` subject and the reported message
+/// attached, its recipient in `X-HmXmrOriginalRecipient`.
+fn hotmail_complaint(msg: &ParsedMessage) -> Option<Report> {
+    let subject = value(msg, "subject").unwrap_or_default().to_lowercase();
+    if !subject.contains("complaint about message from") {
+        return None;
+    }
+    let embedded = msg.parts().find_map(|p| p.embedded.as_ref())?;
+    let recipient = text::header_addresses(&embedded.headers, "x-hmxmroriginalrecipient")
+        .into_iter()
+        .next()
+        .or_else(|| text::header_addresses(&embedded.headers, "to").into_iter().next());
+    Some(Report {
+        kind: Kind::Feedback,
+        source: Source::Text,
+        sender: Some("Outlook.com"),
+        reporting_mta: None,
+        recipients: vec![Recipient {
+            recipient,
+            reason: Reason::Feedback,
+            feedback_type: Some("abuse".to_owned()),
+            date: value(msg, "date").map(|d| d.trim().to_owned()),
+            ..Recipient::default()
+        }],
+        original: None,
+    })
+}
+
 fn is_daemon(a: &str) -> bool {
     let l = a.to_lowercase();
     ["mailer-daemon@", "postmaster@", "mailer_daemon@", "mail-daemon@"]
@@ -255,7 +295,11 @@ fn line_start_addresses(section: &str, own: &[String]) -> Vec<String> {
         let t = line.trim_start();
         let Some((i, a)) = addresses(t).next() else { continue };
         let lead = t.get(..i).unwrap_or_default().trim_end();
+        let code_lead = lead.len() >= 3
+            && lead.bytes().take(3).all(|b| b.is_ascii_digit())
+            && lead.get(3..).is_some_and(|r| r.trim().is_empty() || r.trim() == "<");
         let lead_ok = lead.is_empty()
+            || code_lead
             || lead.chars().all(|c| matches!(c, '<' | '"' | '\'' | '*' | '-' | '(' | '[' | ' ' | '\t' | '>'))
             || lead.to_ascii_lowercase().ends_with("recipient:")
             || lead.to_ascii_lowercase().ends_with("recipients:")
