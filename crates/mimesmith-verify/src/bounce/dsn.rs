@@ -70,9 +70,6 @@ pub fn typed_address(value: &str) -> Option<String> {
     if kind == "utf-8" || addr.contains("\\x{") {
         addr = decode_embedded_unicode(&addr);
     }
-    if addr.contains('+') && addr.contains(|c: char| c == '+') && xtext_like(&addr) {
-        addr = decode_xtext(&addr);
-    }
     text::clean_address(&addr)
 }
 
@@ -172,13 +169,35 @@ pub fn read(msg: &ParsedMessage) -> Option<Report> {
 
 fn read_delivery_status(msg: &ParsedMessage, part: &Part) -> Report {
     let body = part_text(part);
-    let blocks = blocks(&body);
+    let (reporting_mta, mut recipients) = recipients_from_fields(&body);
+    // The human-readable part often says more than the fields do.
+    let notice = text::notice_text(msg);
+    for r in &mut recipients {
+        text::enrich_from_text(r, &notice);
+    }
+    Report {
+        kind: Kind::Bounce,
+        source: Source::Dsn,
+        sender: None,
+        reporting_mta,
+        recipients,
+        original: None,
+    }
+}
+
+/// The per-message and per-recipient fields of a delivery-status body
+/// (RFC 3464 §2.2–2.3): `Reporting-MTA` and one [`Recipient`] per
+/// recipient block whose action is not `expanded` or `relayed`. Also used
+/// on notices that quote the fields in their text.
+#[must_use]
+pub fn recipients_from_fields(body: &str) -> (Option<String>, Vec<Recipient>) {
+    let blocks = blocks(body);
     let mut reporting_mta = None;
     let mut arrival = None;
     let mut recipients = Vec::new();
     for block in &blocks {
         if field(block, "reporting-mta").is_some() && field(block, "final-recipient").is_none() {
-            reporting_mta = field(block, "reporting-mta").map(|v| diagnostic_text(v));
+            reporting_mta = field(block, "reporting-mta").map(diagnostic_text);
             arrival = field(block, "arrival-date").map(str::to_owned);
             continue;
         }
@@ -203,7 +222,7 @@ fn read_delivery_status(msg: &ParsedMessage, part: &Part) -> Report {
                 .or_else(|| field(&g, "x-actual-recipient"))
                 .or_else(|| field(&g, "original-recipient"))
                 .and_then(typed_address);
-            if recipient.is_none() && field(&g, "status").is_none() {
+            if recipient.is_none() {
                 continue;
             }
             let action = field(&g, "action").map(|a| {
@@ -217,7 +236,7 @@ fn read_delivery_status(msg: &ParsedMessage, part: &Part) -> Report {
             }
             recipients.push(Recipient {
                 recipient,
-                original_recipient: field(&g, "original-recipient").and_then(typed_address),
+                original_recipient: field(&g, "original-recipient").and_then(original_address),
                 action,
                 status: field(&g, "status").map(|s| {
                     s.split(|c: char| c.is_whitespace() || c == '(')
@@ -236,19 +255,14 @@ fn read_delivery_status(msg: &ParsedMessage, part: &Part) -> Report {
             });
         }
     }
-    // The human-readable part often says more than the fields do.
-    let notice = text::notice_text(msg);
-    for r in &mut recipients {
-        text::enrich_from_text(r, &notice);
-    }
-    Report {
-        kind: Kind::Bounce,
-        source: Source::Dsn,
-        sender: None,
-        reporting_mta,
-        recipients,
-        original: None,
-    }
+    (reporting_mta, recipients)
+}
+
+/// An `Original-Recipient` address: like [`typed_address`], with the xtext
+/// `+HH` escapes of RFC 3461 §4 (ORCPT) decoded.
+fn original_address(value: &str) -> Option<String> {
+    let a = typed_address(value)?;
+    Some(if xtext_like(&a) { decode_xtext(&a) } else { a })
 }
 
 /// ARF (RFC 5965 §3.1–3.2): one recipient per `Original-Rcpt-To`, else the
@@ -344,7 +358,7 @@ mod tests {
     #[test]
     fn xtext_original_recipient_is_decoded() {
         assert_eq!(
-            typed_address("rfc822; a+2Bb@example.com").as_deref(),
+            original_address("rfc822; a+2Bb@example.com").as_deref(),
             Some("a+b@example.com")
         );
     }

@@ -77,9 +77,16 @@ pub const BOUNCE_SUBJECTS: &[&str] = &[
     "notification", "error", "failed",
 ];
 
+/// Lower-case phrases of a notice's text that say delivery failed.
+pub const BOUNCE_BODY: &[&str] = &[
+    "could not be delivered", "undeliverable", "delivery has failed", "permanent error",
+    "error message below", "following address", "failed permanently", "user unknown",
+    "no such user", "delivery to the following", "was not delivered", "returned to sender",
+];
+
 /// Lower-case local parts (or display-name words) of a notice's From.
 pub const BOUNCE_FROM: &[&str] = &[
-    "mailer-daemon", "postmaster", "mail delivery", "mailer daemon", "maildaemon",
+    "mailer-daemon", "postmaster", "post_master", "mail delivery", "mailer daemon", "maildaemon",
     "mail-daemon", "bounce", "nobody", "daemon", "mail administrator", "mail system",
     "system administrator", "mdaemon", "smtp", "noreply", "no-reply", "delivery",
 ];
@@ -130,7 +137,11 @@ pub fn looks_like_bounce(msg: &ParsedMessage) -> bool {
     }
     let null_sender = return_path.trim() == "<>";
     let subject_says = BOUNCE_SUBJECTS.iter().any(|w| subject.contains(w));
-    (from_daemon && (subject_says || null_sender || subject.is_empty()))
+    let body_says = || {
+        let t = text::notice_text(msg).to_lowercase();
+        BOUNCE_BODY.iter().any(|w| t.contains(w))
+    };
+    (from_daemon && (subject_says || null_sender || subject.is_empty() || body_says()))
         || (null_sender && subject_says)
         || (subject_says && from_daemon)
         || (from_daemon && msg.parts().any(|p| p.is_message() || p.content_type == "text/rfc822-headers"))
@@ -166,6 +177,22 @@ pub fn read(msg: &ParsedMessage, original: Option<&Original>) -> Option<Report> 
     }
     let notice = text::notice_text(msg);
     let section = failure_section(&notice);
+    if notice.to_ascii_lowercase().contains("final-recipient:") {
+        let (reporting_mta, mut recipients) = super::dsn::recipients_from_fields(&notice);
+        if !recipients.is_empty() {
+            for r in &mut recipients {
+                text::enrich_from_text(r, &notice);
+            }
+            return Some(Report {
+                kind: Kind::Bounce,
+                source: Source::Text,
+                sender: sender(msg),
+                reporting_mta,
+                recipients,
+                original: None,
+            });
+        }
+    }
     let own: Vec<String> = ["from", "to", "return-path", "reply-to", "sender", "delivered-to"]
         .iter()
         .flat_map(|n| text::header_addresses(&msg.headers, n))
