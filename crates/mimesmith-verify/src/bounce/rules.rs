@@ -332,8 +332,7 @@ fn line_start_addresses(section: &str, own: &[String]) -> Vec<String> {
             || lead.to_ascii_lowercase().ends_with("recipients:")
             || lead.to_ascii_lowercase().ends_with("rcpt to:<")
             || lead.to_ascii_lowercase().ends_with("address:")
-            || lead.to_ascii_lowercase().ends_with("to:")
-            || lead.to_ascii_lowercase().ends_with("to: <");
+            || lead.to_ascii_lowercase().ends_with("rcpt to:");
         if lead_ok && !own.contains(&a.to_lowercase()) && !is_daemon(&a) {
             out.push(a);
         }

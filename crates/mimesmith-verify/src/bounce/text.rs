@@ -164,6 +164,13 @@ pub fn notice_text(msg: &ParsedMessage) -> String {
         if !part.children.is_empty() {
             continue;
         }
+        // A multipart whose boundary never occurs stays one leaf without
+        // text (the parse layer neutralises it): its raw body is the text.
+        if part.is_multipart() {
+            plain.push_str(&crate::charset::decode_text(&part.body, None).text);
+            plain.push('\n');
+            continue;
+        }
         let Some(t) = &part.text else { continue };
         match part.content_type.as_str() {
             "text/plain" => {
@@ -177,18 +184,7 @@ pub fn notice_text(msg: &ParsedMessage) -> String {
             _ => {}
         }
     }
-    if plain.trim().is_empty() && html.trim().is_empty() {
-        // A multipart whose boundary never occurs stays one leaf without
-        // text (the parse layer neutralises it): its raw body is the notice.
-        if msg.root.children.is_empty() && msg.root.is_multipart() {
-            return raw_body_text(msg);
-        }
-    }
     if plain.trim().is_empty() { html } else { plain }
-}
-
-fn raw_body_text(msg: &ParsedMessage) -> String {
-    crate::charset::decode_text(&msg.root.body, msg.root.charset.as_deref()).text
 }
 
 /// The notice text up to the returned message.
