@@ -197,7 +197,7 @@ impl std::fmt::Display for Reason {
 /// text. Tried in this order; the first reason with a match wins.
 pub const TEXT_RULES: &[(Reason, &[&str])] = &[
     (Reason::RequirePtr, &[
-        r"(?:no|missing|invalid|bad) (?:ptr|reverse dns|rdns)", r"reverse (?:dns|lookup|dns lookup) (?:failed|failure|error)",
+        r"(?:no|invalid|bad) (?:ptr|reverse dns|rdns)", r"fix reverse dns", r"reverse dns lookup for host", r"service permits", r"mismatches client ip", r"reverse (?:dns|lookup|dns lookup) (?:failed|failure|error)",
         r"ptr record", r"cannot find your hostname", r"client host rejected: cannot find your (?:reverse )?hostname",
         r"(?:ip|address) (?:name )?lookup failed", r"unresolvable (?:client|host|address)", r"no reverse", r"reverse hostname",
         r"does not have a reverse", r"resolve.* your (?:ip|address)", r"dns ptr",
@@ -205,12 +205,12 @@ pub const TEXT_RULES: &[(Reason, &[&str])] = &[
     (Reason::AuthFailure, &[
         r"\bspf\b.*(?:fail|check|record)", r"\bdmarc\b", r"\bdkim\b.*(?:fail|invalid|signature)", r"sender policy framework",
         r"authentication (?:failed|failure|required)? ?(?:spf|dkim|dmarc)", r"5\.7\.2[0-6]", r"5\.7\.509", r"not (?:authorized|permitted) by (?:the )?(?:domain|spf)",
-        r"(?:spf|dkim) (?:fail|softfail|hardfail|check failed)", r"unauthenticated email",
+        r"(?:spf|dkim) (?:fail|softfail|hardfail|check failed)", r"unauthenticated email", r"fails to pass authentication", r"does not have authentication information",
     ]),
     (Reason::BadReputation, &[r"poor reputation", r"bad reputation", r"low reputation", r"sender reputation", r"ip reputation"]),
     (Reason::MailboxFull, &[
         r"mailbox (?:is )?(?:full|over ?quota|exceeded|size limit)", r"over ?quota", r"quota (?:exceeded|exceed|full|violation)",
-        r"exceed(?:ed|s)? (?:the |his |her |its )?(?:storage|quota|mailbox)", r"mail ?box full", r"insufficient (?:disk )?(?:space|storage)",
+        r"exceed(?:ed|s)? (?:the |his |her |its )?(?:storage|quota|mailbox)", r"mail ?box full", r"mailbox exceeds allowed size",
         r"user(?:'s)? (?:mailbox|quota) (?:is )?(?:full|exceeded)", r"too much mail data", r"mailfolder is full", r"no space left",
         r"not enough (?:storage|space)", r"account is full", r"recipient (?:is )?over", r"boite du destinataire pleine",
         r"maildir over quota", r"disk quota", r"exceeds (?:the )?size limit for (?:the )?mailbox", r"full mailbox", r"inbox is full",
@@ -218,7 +218,7 @@ pub const TEXT_RULES: &[(Reason, &[&str])] = &[
     ]),
     (Reason::MesgTooBig, &[
         r"message (?:is )?too (?:big|large|long)", r"(?:size|length) (?:exceeds|exceeded|limit)", r"exceeds (?:the )?(?:maximum )?(?:message )?size",
-        r"message size (?:exceeds|too)", r"too large", r"message (?:length|size) (?:is )?(?:greater|larger|over)",
+        r"message size (?:exceeds|too)", r"message (?:is )?too large", r"line limit exceeded", r"message (?:length|size) (?:is )?(?:greater|larger|over)",
         r"mail size limit", r"maximum (?:allowed )?message size",
     ]),
     (Reason::ExceedLimit, &[r"message too many recipients", r"recipients? limit", r"exceeded (?:the )?(?:maximum )?(?:number|limit)", r"too many recipients"]),
@@ -243,29 +243,29 @@ pub const TEXT_RULES: &[(Reason, &[&str])] = &[
         r"5\.1\.1\b", r"5\.1\.0\b.*(?:address|unknown)", r"unrouteable address", r"this user doesn't have a", r"address (?:not|no longer) (?:valid|in use|exists?)",
         r"no mailbox", r"mailbox (?:name )?not allowed", r"no account", r"does not exist", r"doesn't exist", r"not our customer",
         r"undeliverable address", r"email account that you tried to reach does not exist", r"requested action not taken: mailbox unavailable",
-        r"delivery to the following recipient failed permanently", r"unknown or illegal alias", r"recipient not (?:found|ok|exist)",
+        r"unknown or illegal alias", r"recipient not (?:found|ok|exist)",
         r"no valid recipients", r"the email address you entered couldn't be found", r"invalid address", r"address rejected",
         r"unknown local", r"account (?:not|unknown)", r"user not local", r"not a known user", r"user (?:account )?is unavailable",
-        r"sorry, no mailbox here", r"address not present", r"mailbox (?:is )?not available", r"存在しない", r"用户不存在", r"不存在",
+        r"sorry, no mailbox here", r"invalid final delivery userid", r"address not present", r"mailbox (?:is )?not available", r"存在しない", r"用户不存在", r"不存在",
     ]),
     (Reason::HostUnknown, &[
         r"host (?:unknown|not found|name lookup failed)", r"unknown (?:host|domain)", r"domain (?:not found|does not exist|unknown|name not found|is not)",
         r"no such (?:host|domain)", r"name or service not known", r"unrouteable mail domain", r"(?:host|domain) (?:does not|doesn't) exist",
-        r"nxdomain", r"no (?:mx|a|dns) record", r"mx (?:record )?(?:not found|lookup failed)", r"unresolvable", r"5\.1\.2\b",
+        r"nxdomain", r"no (?:a|dns) record", r"mx (?:record )?(?:not found|lookup failed)", r"unresolvable", r"5\.1\.2\b",
         r"all relevant mx records point to non-existent hosts", r"recipient domain", r"domain (?:name )?(?:is )?invalid",
     ]),
     (Reason::VirusDetected, &[r"virus", r"malware", r"trojan", r"infected"]),
     (Reason::SpamDetected, &[
-        r"\bspam\b", r"junk mail", r"unsolicited", r"bulk mail", r"looks like spam", r"content (?:filter|rejected)", r"message (?:content )?rejected",
+        r"\bspam\b", r"junk mail", r"unsolicited", r"bulk mail", r"looks like spam", r"content filter",
         r"blocked (?:by|for) (?:spam|content)", r"spamassassin", r"\buce\b", r"scored too high", r"message is considered", r"spam score",
     ]),
-    (Reason::TooManyConn, &[r"too many (?:connections|concurrent|sessions|simultaneous)", r"connection (?:limit|rate)", r"too many open"]),
-    (Reason::Speeding, &[r"rate limit", r"too fast", r"sending rate", r"try again later.*rate", r"throttl"]),
+    (Reason::TooManyConn, &[r"too many (?:connections|concurrent|sessions|simultaneous)", r"frequency limited", r"connection (?:limit|rate)", r"too many open"]),
+    (Reason::Speeding, &[r"too many recipients this hour", r"rate limit", r"too fast", r"sending rate", r"try again later.*rate", r"throttl"]),
     (Reason::Blocked, &[
         r"blocked", r"blacklist", r"block ?list", r"\brbl\b", r"\bdnsbl\b", r"spamhaus", r"spamcop", r"sorbs", r"listed (?:in|on|at|by)",
         r"access denied", r"client host .*rejected", r"connection (?:refused|rejected)", r"(?:your|the) (?:ip|server|host|network|address) (?:address )?(?:has been |is )?(?:blocked|banned|rejected|not allowed)",
         r"banned", r"not allowed to send", r"refused (?:by|to talk)", r"please use the smtp server of your isp", r"dynamic ip",
-        r"\bdenied\b", r"residential", r"helo", r"ehlo",
+        r"\bdenied\b", r"residential", r"helo", r"ehlo", r"not accepting connections", r"invalid ip for sending",
     ]),
     (Reason::Rejected, &[
         r"sender (?:address )?(?:rejected|denied|refused|unknown|invalid|verify failed|blocked|domain)", r"envelope sender", r"return path", r"from address",
@@ -276,24 +276,25 @@ pub const TEXT_RULES: &[(Reason, &[&str])] = &[
         r"filter", r"not authorized to (?:send|receive)", r"does not accept mail from", r"recipient refuses", r"user refuses",
         r"recipient (?:is )?(?:not )?(?:accepting|accept)", r"restricted", r"prohibited", r"5\.2\.[01]\b",
     ]),
-    (Reason::PolicyViolation, &[r"policy", r"not (?:permitted|allowed) by", r"attachment", r"5\.7\.0 .*(?:rejected|forbidden)"]),
-    (Reason::SecurityError, &[r"security", r"authentication (?:required|failed)", r"certificate", r"tls", r"encryption", r"forged", r"5\.7\.[01]\b"]),
+    (Reason::PolicyViolation, &[r"policy", r"not (?:permitted|allowed) by", r"attachment", r"5\.7\.0 .*(?:rejected|forbidden)", r"content presents a potential"]),
+    (Reason::NotCompliantRfc, &[r"multiple addresses in from", r"rfc ?5322", r"not rfc ?compliant", r"duplicate (?:subject|date|from|message-id)", r"rfc ?2822"]),
+    (Reason::SecurityError, &[r"unauthenticated senders", r"security", r"authentication (?:required|failed)", r"certificate", r"tls", r"encryption", r"forged", r"5\.7\.[01]\b"]),
     (Reason::ContentError, &[r"header", r"content", r"mime", r"message format", r"5\.6\.[0-9]"]),
-    (Reason::NotAccept, &[r"does not accept (?:any )?mail", r"not accept(?:ing)? (?:any )?mail", r"null mx", r"no mail (?:service|accepted)", r"maintenance"]),
+    (Reason::NotAccept, &[r"no mx record found", r"does not accept (?:any )?mail", r"not accept(?:ing)? (?:any )?mail", r"null mx", r"no mail (?:service|accepted)", r"maintenance"]),
     (Reason::Expired, &[
         r"retry (?:timeout|time)", r"(?:has been|was) (?:delayed|in the queue)", r"delivery (?:time )?expired", r"giving up",
         r"gave up", r"too long", r"could not be delivered (?:for|within)", r"connection timed out", r"timed? ?out", r"expired",
-        r"not yet been delivered", r"deferred", r"delayed", r"4\.4\.7", r"unable to deliver .* for", r"remote host did not respond",
+        r"not yet been delivered", r"deferred", r"did not accept our requests to connect", r"delivery failed \d+ attempts", r"aborted after", r"delayed", r"4\.4\.7", r"unable to deliver .* for", r"remote host did not respond",
     ]),
     (Reason::NetworkError, &[r"network", r"dns (?:lookup|error|failure)", r"connection (?:lost|dropped|reset|closed)", r"loop", r"hop count", r"lost connection"]),
-    (Reason::SystemFull, &[r"system (?:is )?full", r"disk full", r"spool (?:is )?full", r"out of (?:disk|storage)", r"5\.3\.1\b"]),
+    (Reason::SystemFull, &[r"insufficient disk space", r"system (?:is )?full", r"disk full", r"spool (?:is )?full", r"out of (?:disk|storage)", r"5\.3\.1\b"]),
     (Reason::MailerError, &[r"mailer", r"program", r"procmail", r"command (?:died|failed)", r"exit (?:code|status)", r"pipe", r"local delivery failed"]),
     (Reason::SystemError, &[
-        r"system error", r"internal (?:server )?error", r"server error", r"temporary (?:failure|error|problem)", r"local error",
+        r"system error", r"internal (?:server )?error", r"server error", r"temporary (?:error|problem)", r"local error",
         r"configuration error", r"misconfigur", r"ldap", r"database", r"i/o error", r"service (?:not )?available", r"unavailable",
         r"try again later", r"out of memory",
     ]),
-    (Reason::SyntaxError, &[r"syntax error", r"command unrecognized", r"bad sequence", r"unrecognized command", r"need (?:rcpt|mail)", r"command not implemented"]),
+    (Reason::SyntaxError, &[r"malformed address", r"syntax error", r"command unrecognized", r"bad sequence", r"unrecognized command", r"need (?:rcpt|mail)", r"command not implemented"]),
 ];
 
 fn rule_sets() -> &'static [(Reason, Option<RegexSet>)] {
@@ -395,10 +396,10 @@ fn matches(reason: Reason, text: &str) -> bool {
 /// (userunknown) and "refused after DATA" (filtered).
 const FIRST: &[Reason] = &[
     Reason::RequirePtr, Reason::AuthFailure, Reason::BadReputation, Reason::NotCompliantRfc,
-    Reason::MailboxFull, Reason::MesgTooBig, Reason::ExceedLimit, Reason::Suspend,
+    Reason::MailboxFull, Reason::MesgTooBig, Reason::Speeding, Reason::ExceedLimit, Reason::Suspend,
     Reason::HasMoved, Reason::NoRelaying, Reason::UserUnknown, Reason::Filtered,
     Reason::Rejected, Reason::HostUnknown, Reason::SpamDetected, Reason::TooManyConn,
-    Reason::Speeding, Reason::Blocked,
+    Reason::Blocked,
 ];
 
 /// Second pass (sisimai's `anotherone`): text only.
@@ -441,12 +442,17 @@ pub fn classify(status: &str, diag: &str, command: Option<&str>, action: Option<
                 {
                     false
                 } else {
-                    matches(r, diag) || (command == Some("DATA") && matches(Reason::UserUnknown, diag))
+                    matches(r, diag)
+                        || ((command == Some("DATA") || (command.is_none() && named.is_some()))
+                            && matches(Reason::UserUnknown, diag))
                 }
+            }
+            Reason::MesgTooBig => {
+                named != Some(Reason::ExceedLimit) && (named == Some(r) || matches(r, diag))
             }
             Reason::Rejected => {
                 named == Some(r)
-                    || command == Some("MAIL")
+                    || (command == Some("MAIL") && !matches(Reason::Blocked, diag))
                     || (match command {
                         Some("DATA") => named != Some(Reason::UserUnknown),
                         _ => named.is_none_or(|n| matches!(n, Reason::SecurityError | Reason::SystemError)),

@@ -319,6 +319,9 @@ pub fn smtp_command(s: &str) -> Option<&'static str> {
         &CMD,
         r"(?i)(?:in reply to|after|>>>|while sending|response to|command:?)\s*(?:the\s+)?(rcpt\s+to|mail\s+from|data|end of data|helo|ehlo|initial connection|connect|rcpt|mail)\b",
     )?;
+    if s.contains("[RCPT_TO]") {
+        return Some("RCPT");
+    }
     let c = rx.captures(s)?.get(1)?.as_str().to_ascii_lowercase();
     Some(match c.split_whitespace().next().unwrap_or_default() {
         "rcpt" => "RCPT",
