@@ -511,9 +511,12 @@ pub fn finish(r: &mut Recipient, kind: Kind) {
         Kind::Bounce => {}
     }
     let diag = r.diagnostic.clone().unwrap_or_default();
-    let from_diag = text::status_code(&diag);
+    // The code the remote host itself gave (the last one in the text, as
+    // relays quote the original error last) is more precise than what the
+    // reporting MTA put into `Status:`.
+    let from_diag = text::last_status_code(&diag);
     r.status = match (r.status.take().filter(|s| valid_status(s)), from_diag) {
-        (Some(s), Some(d)) if (s.ends_with(".0.0") || s.ends_with(".0")) && d.get(..1) == s.get(..1) => Some(d),
+        (Some(s), Some(d)) if d.get(..1) == s.get(..1) => Some(d),
         (Some(s), _) => Some(s),
         (None, d) => d,
     };

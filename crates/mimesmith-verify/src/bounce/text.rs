@@ -62,6 +62,12 @@ pub fn status_code(s: &str) -> Option<String> {
     status_codes(s).next().map(|(_, c)| c)
 }
 
+/// The last RFC 3463 status code in `s`.
+#[must_use]
+pub fn last_status_code(s: &str) -> Option<String> {
+    status_codes(s).last().map(|(_, c)| c)
+}
+
 fn status_codes(s: &str) -> impl Iterator<Item = (usize, String)> + '_ {
     static STATUS: OnceLock<Option<Regex>> = OnceLock::new();
     let rx = re(&STATUS, r"[245]\.[0-9]{1,3}\.[0-9]{1,3}");
@@ -290,11 +296,20 @@ pub fn lines_about(section: &str, address: &str) -> Option<String> {
     let line_start = section.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
     let mut out = String::new();
     let mut first = true;
+    // The address alone on its line: the next lines say why, indented or
+    // not; otherwise only indented lines continue it.
+    let alone = {
+        let l = section.get(line_start..)?.lines().next().unwrap_or_default();
+        l.trim().trim_matches(['<', '>', '"', '*', ' ', ':']).eq_ignore_ascii_case(address)
+    };
     for line in section.get(line_start..)?.lines().take(12) {
         if line.trim().is_empty() {
             if first {
                 continue;
             }
+            break;
+        }
+        if !first && !alone && !line.starts_with([' ', '\t']) {
             break;
         }
         if !first && addresses(line).next().is_some_and(|(i, a)| {
