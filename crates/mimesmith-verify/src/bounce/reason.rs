@@ -244,7 +244,7 @@ pub const TEXT_RULES: &[(Reason, &[&str])] = &[
         r"no mailbox", r"mailbox (?:name )?not allowed", r"no account", r"does not exist", r"doesn't exist", r"not our customer",
         r"undeliverable address", r"email account that you tried to reach does not exist", r"requested action not taken: mailbox unavailable",
         r"unknown or illegal alias", r"recipient not (?:found|ok|exist)",
-        r"no valid recipients", r"the email address you entered couldn't be found", r"invalid address", r"address rejected",
+        r"no valid recipients", r"the email address you entered couldn't be found", r"invalid address",
         r"unknown local", r"account (?:not|unknown)", r"user not local", r"not a known user", r"user (?:account )?is unavailable",
         r"sorry, no mailbox here", r"invalid final delivery userid", r"address not present", r"mailbox (?:is )?not available", r"存在しない", r"用户不存在", r"不存在",
     ]),

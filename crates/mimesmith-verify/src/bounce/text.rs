@@ -332,7 +332,7 @@ pub fn smtp_command(s: &str) -> Option<&'static str> {
     static CMD: OnceLock<Option<Regex>> = OnceLock::new();
     let rx = re(
         &CMD,
-        r"(?i)(?:in reply to|after|>>>|while sending|response to|command:?)\s*(?:the\s+)?(rcpt\s+to|mail\s+from|data|end of data|helo|ehlo|initial connection|connect|rcpt|mail)\b",
+        r"(?i)(?:in reply to|after|>>>|while sending|response to|like our|command:?)\s*(?:the\s+)?(rcpt\s+to|mail\s+from|data|end of data|helo|ehlo|initial connection|connect|rcpt|mail)\b",
     )?;
     if s.contains("[RCPT_TO]") {
         return Some("RCPT");
