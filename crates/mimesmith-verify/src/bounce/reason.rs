@@ -238,7 +238,7 @@ pub const TEXT_RULES: &[(Reason, &[&str])] = &[
         r"user (?:unknown|not found|not exist|doesn't exist|does not exist|invalid)", r"unknown (?:user|recipient|local part|mailbox|address)",
         r"no such (?:user|recipient|mailbox|address|account|person|local user)", r"(?:mailbox|recipient|address|account|user) (?:does not|doesn't|did not) exist",
         r"(?:mailbox|recipient|user|address|account) (?:not found|unavailable|invalid|is invalid|not known|unknown|nonexistent|non-existent)",
-        r"invalid (?:recipient|mailbox|user|address|account)", r"recipient (?:address )?rejected", r"not a valid (?:user|mailbox|recipient)",
+        r"invalid (?:recipient|mailbox|user|address|account)", r"recipient address rejected: (?:access denied|invalid user|invalid-recipient|user .* does not exist|user unknown|unknown user)", r"recipient rejected", r"not a valid (?:user|mailbox|recipient)",
         r"(?:is not|isn't) a (?:valid|known) (?:user|mailbox|recipient)", r"bad (?:recipient|destination mailbox|address)",
         r"5\.1\.1\b", r"5\.1\.0\b.*(?:address|unknown)", r"unrouteable address", r"this user doesn't have a", r"address (?:not|no longer) (?:valid|in use|exists?)",
         r"no mailbox", r"mailbox (?:name )?not allowed", r"no account", r"does not exist", r"doesn't exist", r"not our customer",
@@ -265,7 +265,7 @@ pub const TEXT_RULES: &[(Reason, &[&str])] = &[
         r"blocked", r"blacklist", r"block ?list", r"\brbl\b", r"\bdnsbl\b", r"spamhaus", r"spamcop", r"sorbs", r"listed (?:in|on|at|by)",
         r"access denied", r"client host .*rejected", r"connection (?:refused|rejected)", r"(?:your|the) (?:ip|server|host|network|address) (?:address )?(?:has been |is )?(?:blocked|banned|rejected|not allowed)",
         r"banned", r"not allowed to send", r"refused (?:by|to talk)", r"please use the smtp server of your isp", r"dynamic ip",
-        r"\bdenied\b", r"residential", r"helo", r"ehlo", r"not accepting connections", r"invalid ip for sending",
+        r"\bdenied\b", r"residential", r"(?:invalid|bad|rejected) (?:helo|ehlo)", r"(?:helo|ehlo) (?:command )?rejected", r"not accepting connections", r"invalid ip for sending",
     ]),
     (Reason::Rejected, &[
         r"sender (?:address )?(?:rejected|denied|refused|unknown|invalid|verify failed|blocked|domain)", r"envelope sender", r"return path", r"from address",
