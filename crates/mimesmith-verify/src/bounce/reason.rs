@@ -252,12 +252,12 @@ pub const TEXT_RULES: &[(Reason, &[&str])] = &[
         r"host (?:unknown|not found|name lookup failed)", r"unknown (?:host|domain)", r"domain (?:not found|does not exist|unknown|name not found|is not)",
         r"no such (?:host|domain)", r"name or service not known", r"unrouteable mail domain", r"(?:host|domain) (?:does not|doesn't) exist",
         r"nxdomain", r"no (?:a|dns) record", r"mx (?:record )?(?:not found|lookup failed)", r"unresolvable", r"5\.1\.2\b",
-        r"all relevant mx records point to non-existent hosts", r"recipient domain", r"domain (?:name )?(?:is )?invalid",
+        r"all relevant mx records point to non-existent hosts", r"domain (?:name )?(?:is )?invalid",
     ]),
     (Reason::VirusDetected, &[r"virus", r"malware", r"trojan", r"infected"]),
     (Reason::SpamDetected, &[
         r"\bspam\b", r"junk mail", r"unsolicited", r"bulk mail", r"looks like spam", r"content filter",
-        r"blocked (?:by|for) (?:spam|content)", r"spamassassin", r"\buce\b", r"scored too high", r"message is considered", r"spam score",
+        r"blocked (?:by|for) (?:spam|content)", r"spamassassin", r"\buce\b", r"message content rejected", r"scored too high", r"message is considered", r"spam score",
     ]),
     (Reason::TooManyConn, &[r"too many (?:connections|concurrent|sessions|simultaneous)", r"frequency limited", r"connection (?:limit|rate)", r"too many open"]),
     (Reason::Speeding, &[r"too many recipients this hour", r"rate limit", r"too fast", r"sending rate", r"try again later.*rate", r"throttl"]),
@@ -265,7 +265,7 @@ pub const TEXT_RULES: &[(Reason, &[&str])] = &[
         r"blocked", r"blacklist", r"block ?list", r"\brbl\b", r"\bdnsbl\b", r"spamhaus", r"spamcop", r"sorbs", r"listed (?:in|on|at|by)",
         r"access denied", r"client host .*rejected", r"connection (?:refused|rejected)", r"(?:your|the) (?:ip|server|host|network|address) (?:address )?(?:has been |is )?(?:blocked|banned|rejected|not allowed)",
         r"banned", r"not allowed to send", r"refused (?:by|to talk)", r"please use the smtp server of your isp", r"dynamic ip",
-        r"\bdenied\b", r"residential", r"(?:invalid|bad|rejected) (?:helo|ehlo)", r"(?:helo|ehlo) (?:command )?rejected", r"not accepting connections", r"invalid ip for sending",
+        r"\bdenied\b", r"residential", r"(?:invalid|bad|rejected) (?:helo|ehlo)", r"missing reverse dns", r"(?:helo|ehlo) (?:command )?rejected", r"not accepting connections", r"invalid ip for sending",
     ]),
     (Reason::Rejected, &[
         r"sender (?:address )?(?:rejected|denied|refused|unknown|invalid|verify failed|blocked|domain)", r"envelope sender", r"return path", r"from address",
@@ -391,6 +391,20 @@ fn matches(reason: Reason, text: &str) -> bool {
         .is_some_and(|s| s.is_match(text))
 }
 
+/// Policy wordings precise enough to come before `blocked` (a message
+/// "blocked because its content presents a potential security issue" is a
+/// policy refusal, not a blocked IP address).
+pub const STRICT_POLICY: &[&str] = &[
+    r"content presents a potential", r"policy violation", r"violates? (?:our|the|a) (?:[a-z]+ )?polic",
+];
+
+fn strict_policy(text: &str) -> bool {
+    static SET: OnceLock<Option<RegexSet>> = OnceLock::new();
+    SET.get_or_init(|| RegexSet::new(STRICT_POLICY.iter().map(|p| format!("(?i){p}"))).ok())
+        .as_ref()
+        .is_some_and(|s| s.is_match(text))
+}
+
 /// First pass (sisimai's `true` methods): the status code's reason or the
 /// text, with the SMTP command deciding between "unknown user at RCPT"
 /// (userunknown) and "refused after DATA" (filtered).
@@ -399,13 +413,13 @@ const FIRST: &[Reason] = &[
     Reason::MailboxFull, Reason::MesgTooBig, Reason::Speeding, Reason::ExceedLimit, Reason::Suspend,
     Reason::HasMoved, Reason::NoRelaying, Reason::UserUnknown, Reason::Filtered,
     Reason::Rejected, Reason::HostUnknown, Reason::SpamDetected, Reason::TooManyConn,
-    Reason::Blocked,
+    Reason::PolicyViolation, Reason::Blocked,
 ];
 
 /// Second pass (sisimai's `anotherone`): text only.
 const SECOND: &[Reason] = &[
-    Reason::MailboxFull, Reason::SpamDetected, Reason::PolicyViolation, Reason::VirusDetected,
-    Reason::NoRelaying, Reason::SecurityError, Reason::SystemError, Reason::NetworkError,
+    Reason::MailboxFull, Reason::SpamDetected, Reason::VirusDetected, Reason::PolicyViolation,
+    Reason::NoRelaying, Reason::NotAccept, Reason::SecurityError, Reason::SystemError, Reason::NetworkError,
     Reason::Suspend, Reason::Expired, Reason::ContentError, Reason::SystemFull,
     Reason::NotAccept, Reason::MailerError, Reason::SyntaxError,
 ];
@@ -446,6 +460,11 @@ pub fn classify(status: &str, diag: &str, command: Option<&str>, action: Option<
                         || ((command == Some("DATA") || (command.is_none() && named.is_some()))
                             && matches(Reason::UserUnknown, diag))
                 }
+            }
+            // Only its unmistakable wordings here; the rest in the second pass.
+            Reason::PolicyViolation => strict_policy(diag),
+            Reason::SpamDetected => {
+                named != Some(Reason::ContentError) && (named == Some(r) || matches(r, diag))
             }
             Reason::MesgTooBig => {
                 named != Some(Reason::ExceedLimit) && (named == Some(r) || matches(r, diag))
