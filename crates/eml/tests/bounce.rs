@@ -38,19 +38,35 @@ fn lines(out: &Output) -> Vec<serde_json::Map<String, serde_json::Value>> {
 }
 
 const FIELDS: &[&str] = &[
-    "file", "message", "recipient", "action", "status", "reply_code", "diagnostic_code",
-    "remote_mta", "reason", "hard_bounce", "original_message_id",
+    "file",
+    "message",
+    "recipient",
+    "action",
+    "status",
+    "reply_code",
+    "diagnostic_code",
+    "remote_mta",
+    "reason",
+    "hard_bounce",
+    "original_message_id",
 ];
 
 #[test]
 fn bounce_json_over_shared_bounces_has_one_line_per_expected_recipient() {
     let dir = root().join("../shared/bounces");
     let out = eml(&["bounce", "--json", dir.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let tsv = std::fs::read_to_string(dir.join("expected.tsv")).unwrap();
     let mut expected: BTreeMap<String, usize> = BTreeMap::new();
     for l in tsv.lines().skip(1) {
-        *expected.entry(l.split('\t').next().unwrap().to_owned()).or_default() += 1;
+        *expected
+            .entry(l.split('\t').next().unwrap().to_owned())
+            .or_default() += 1;
     }
     let mut ours: BTreeMap<String, usize> = BTreeMap::new();
     for m in lines(&out) {
@@ -61,14 +77,29 @@ fn bounce_json_over_shared_bounces_has_one_line_per_expected_recipient() {
         got.sort_unstable();
         assert_eq!(got, want);
         let file = m["file"].as_str().unwrap();
-        let rel = Path::new(file).strip_prefix(&dir).unwrap().to_str().unwrap().to_owned();
+        let rel = Path::new(file)
+            .strip_prefix(&dir)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned();
         *ours.entry(rel).or_default() += 1;
     }
     assert!(expected.len() > 300);
-    let same = expected.iter().filter(|(f, n)| ours.get(*f) == Some(n)).count();
-    println!("eml bounce: {same} of {} files give as many recipients as sisimai", expected.len());
+    let same = expected
+        .iter()
+        .filter(|(f, n)| ours.get(*f) == Some(n))
+        .count();
+    println!(
+        "eml bounce: {same} of {} files give as many recipients as sisimai",
+        expected.len()
+    );
     // Ratchet (measured: see docs/bounces.md).
-    assert!(same * 100 >= expected.len() * 96, "{same} of {}", expected.len());
+    assert!(
+        same * 100 >= expected.len() * 96,
+        "{same} of {}",
+        expected.len()
+    );
 }
 
 #[test]
@@ -76,12 +107,20 @@ fn bounce_over_every_corpus_file_never_panics() {
     let dir = root().join("../shared/corpus");
     let out = eml(&["bounce", "--json", dir.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(matches!(out.status.code(), Some(0..=2)), "{:?}: {stderr}", out.status);
+    assert!(
+        matches!(out.status.code(), Some(0..=2)),
+        "{:?}: {stderr}",
+        out.status
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
     let out = eml(&["bounce", dir.to_str().unwrap()]);
     assert!(matches!(out.status.code(), Some(0..=2)));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.lines().count() > 300, "only {} lines", text.lines().count());
+    assert!(
+        text.lines().count() > 300,
+        "only {} lines",
+        text.lines().count()
+    );
 }
 
 #[test]

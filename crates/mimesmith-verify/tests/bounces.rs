@@ -3,7 +3,12 @@
 //! column is printed and held to at least the level reached (a ratchet).
 //! `BOUNCE_DISAGREEMENTS=path` writes every disagreement as TSV (what
 //! `docs/bounces.md` lists).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test code")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code"
+)]
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -25,7 +30,8 @@ struct Row {
 
 #[test]
 fn bounces_agree_with_sisimai_row_by_row() {
-    let tsv = std::fs::read_to_string(folder().join("expected.tsv")).expect("../shared/bounces/expected.tsv");
+    let tsv = std::fs::read_to_string(folder().join("expected.tsv"))
+        .expect("../shared/bounces/expected.tsv");
     let mut files: BTreeMap<String, Vec<Row>> = BTreeMap::new();
     for line in tsv.lines().skip(1) {
         let c: Vec<&str> = line.split('\t').collect();
@@ -42,21 +48,37 @@ fn bounces_agree_with_sisimai_row_by_row() {
     for (file, expected) in &files {
         let bytes = std::fs::read(folder().join(file)).unwrap();
         let report = bounce::read_bytes(&bytes);
-        let ours = report.as_ref().map(|r| r.recipients.as_slice()).unwrap_or_default();
+        let ours = report
+            .as_ref()
+            .map(|r| r.recipients.as_slice())
+            .unwrap_or_default();
         if ours.len() == expected.len() {
             rcpt += expected.len();
         } else {
-            writeln!(out, "{file}\t-\trecipients\t{}\t{}\t", expected.len(), ours.len()).unwrap();
+            writeln!(
+                out,
+                "{file}\t-\trecipients\t{}\t{}\t",
+                expected.len(),
+                ours.len()
+            )
+            .unwrap();
         }
         for e in expected {
             rows += 1;
             let o = ours.get(e.index - 1);
             let got_status = o.and_then(|o| o.status.clone()).unwrap_or_default();
-            let got_reply = o.and_then(|o| o.reply_code).map(|c| c.to_string()).unwrap_or_default();
+            let got_reply = o
+                .and_then(|o| o.reply_code)
+                .map(|c| c.to_string())
+                .unwrap_or_default();
             let got_reason = o.map(|o| o.reason.as_str()).unwrap_or("(none)").to_owned();
             let got_hard = o.map(|o| o.hard_bounce.to_string()).unwrap_or_default();
             let diag = o.and_then(|o| o.diagnostic.clone()).unwrap_or_default();
-            let diag: String = diag.chars().take(300).collect::<String>().replace('\t', " ");
+            let diag: String = diag
+                .chars()
+                .take(300)
+                .collect::<String>()
+                .replace('\t', " ");
             for (col, want, got, n) in [
                 ("status", &e.status, &got_status, &mut status),
                 ("reply_code", &e.reply_code, &got_reply, &mut reply),
@@ -86,8 +108,24 @@ fn bounces_agree_with_sisimai_row_by_row() {
         std::fs::write(path, &out).unwrap();
     }
     // Ratchet: the levels reached, rounded down; a regression fails.
-    assert!(pct(status) >= 0.0, "status agreement fell to {:.1} %", pct(status));
-    assert!(pct(reason) >= 0.0, "reason agreement fell to {:.1} %", pct(reason));
-    assert!(pct(reply) >= 0.0, "reply code agreement fell to {:.1} %", pct(reply));
-    assert!(pct(rcpt) >= 0.0, "recipient agreement fell to {:.1} %", pct(rcpt));
+    assert!(
+        pct(status) >= 0.0,
+        "status agreement fell to {:.1} %",
+        pct(status)
+    );
+    assert!(
+        pct(reason) >= 0.0,
+        "reason agreement fell to {:.1} %",
+        pct(reason)
+    );
+    assert!(
+        pct(reply) >= 0.0,
+        "reply code agreement fell to {:.1} %",
+        pct(reply)
+    );
+    assert!(
+        pct(rcpt) >= 0.0,
+        "recipient agreement fell to {:.1} %",
+        pct(rcpt)
+    );
 }

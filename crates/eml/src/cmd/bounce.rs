@@ -135,9 +135,12 @@ fn human_lines(file: &str, r: &Report, style: Style) -> String {
         let mut line = format!(
             "{}: {} {} {} {}",
             printable(file),
-            style.accent(&printable(rc.recipient.as_deref().unwrap_or("(unknown recipient)"))),
+            style.accent(&printable(
+                rc.recipient.as_deref().unwrap_or("(unknown recipient)")
+            )),
             rc.status.as_deref().unwrap_or("-"),
-            rc.reply_code.map_or_else(|| "-".to_owned(), |c| c.to_string()),
+            rc.reply_code
+                .map_or_else(|| "-".to_owned(), |c| c.to_string()),
             style.bold(rc.reason.as_str()),
         );
         if matches!(r.kind, bounce::Kind::Bounce) {

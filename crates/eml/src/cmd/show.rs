@@ -74,7 +74,10 @@ pub fn run(file: &Path, part: Option<&str>, json: bool) -> Result<u8, CliError> 
     let text = match report_part(&parsed) {
         Some(r) if part.is_none() && r.path != path => {
             let fields = report_text(r).unwrap_or_default();
-            format!("{text}\n--- {} (part {}) ---\n{fields}", r.content_type, r.path)
+            format!(
+                "{text}\n--- {} (part {}) ---\n{fields}",
+                r.content_type, r.path
+            )
         }
         _ => text,
     };

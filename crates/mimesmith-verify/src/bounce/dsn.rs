@@ -77,8 +77,10 @@ fn xtext_like(s: &str) -> bool {
     let b = s.as_bytes();
     b.windows(3).any(|w| {
         w.first() == Some(&b'+')
-            && w.get(1).is_some_and(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase())
-            && w.get(2).is_some_and(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase())
+            && w.get(1)
+                .is_some_and(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase())
+            && w.get(2)
+                .is_some_and(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase())
     })
 }
 
@@ -140,7 +142,9 @@ fn part_text(part: &Part) -> String {
 fn diagnostic_text(value: &str) -> String {
     let v = value.trim();
     match v.split_once(';') {
-        Some((t, rest)) if !t.trim().is_empty() && !t.trim().contains(' ') => rest.trim().to_owned(),
+        Some((t, rest)) if !t.trim().is_empty() && !t.trim().contains(' ') => {
+            rest.trim().to_owned()
+        }
         _ => v.to_owned(),
     }
 }
@@ -365,7 +369,9 @@ mod tests {
 
     #[test]
     fn folded_fields_are_unfolded_and_blocks_split() {
-        let b = blocks("Reporting-MTA: dns; a\n\nFinal-Recipient: rfc822; x@y\nDiagnostic-Code: smtp; 550\n  gone\n");
+        let b = blocks(
+            "Reporting-MTA: dns; a\n\nFinal-Recipient: rfc822; x@y\nDiagnostic-Code: smtp; 550\n  gone\n",
+        );
         assert_eq!(b.len(), 2);
         assert_eq!(field(&b[1], "diagnostic-code"), Some("smtp; 550 gone"));
     }

@@ -206,7 +206,9 @@ fn original(msg: &ParsedMessage) -> Option<Original> {
         {
             return Some(original_from(&e.headers));
         }
-        if part.content_type == "text/rfc822-headers" || part.content_type == "message/rfc822-headers" {
+        if part.content_type == "text/rfc822-headers"
+            || part.content_type == "message/rfc822-headers"
+        {
             let headers = crate::parse(&part.body).headers;
             return Some(original_from(&headers));
         }
@@ -223,7 +225,10 @@ fn original_from(headers: &[crate::parse::Header]) -> Original {
             .filter(|v| !v.is_empty())
     };
     Original {
-        message_id: get("message-id").map(|v| v.trim_matches(|c| c == '<' || c == '>' || c == ' ').to_owned()),
+        message_id: get("message-id").map(|v| {
+            v.trim_matches(|c| c == '<' || c == '>' || c == ' ')
+                .to_owned()
+        }),
         from: get("from"),
         to: get("to"),
         subject: get("subject"),

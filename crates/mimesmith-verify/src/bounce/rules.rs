@@ -46,9 +46,8 @@ pub const SENDERS: &[(&str, &str, &str)] = &[
 /// `(header field, lower-case substring, reason)`: providers whose notices
 /// always mean one reason whatever their text says (Google Groups refuses
 /// posts from non-members: sisimai's `rejected`).
-pub const FIXED_REASONS: &[(&str, &str, Reason)] = &[
-    ("x-failed-recipients", "@googlegroups.com", Reason::Rejected),
-];
+pub const FIXED_REASONS: &[(&str, &str, Reason)] =
+    &[("x-failed-recipients", "@googlegroups.com", Reason::Rejected)];
 
 /// The reason [`FIXED_REASONS`] gives the notice, if any.
 #[must_use]
@@ -64,39 +63,121 @@ pub fn fixed_reason(msg: &ParsedMessage) -> Option<Reason> {
 
 /// Lower-case substrings of a Subject that say "your mail was not delivered".
 pub const BOUNCE_SUBJECTS: &[&str] = &[
-    "undeliver", "undelivered", "delivery status", "delivery fail", "delivery problem",
-    "delivery notification", "returned mail", "returned to sender", "returning message",
-    "failure notice", "mail delivery", "delivery report", "non remis", "not delivered",
-    "could not be delivered", "nondeliverable", "non-deliverable", "rejected", "mail failure",
-    "delivery error", "failed delivery", "warning: could not send", "message you sent",
-    "your message to", "permanent error", "delayed mail", "delivery delayed", "mail system error",
-    "error sending", "returned", "bounce", "unzustellbar", "non recapitabile", "no entregado",
-    "退信", "未送达", "系统退信", "退回", "投递失败", "发送失败", "送信できません", "配信", "不達",
-    "エラー", "unable to deliver", "couldn't be delivered", "message not delivered",
-    "address not found", "failure delivery", "unknown user", "user unknown", "mail status",
-    "notification", "error", "failed",
+    "undeliver",
+    "undelivered",
+    "delivery status",
+    "delivery fail",
+    "delivery problem",
+    "delivery notification",
+    "returned mail",
+    "returned to sender",
+    "returning message",
+    "failure notice",
+    "mail delivery",
+    "delivery report",
+    "non remis",
+    "not delivered",
+    "could not be delivered",
+    "nondeliverable",
+    "non-deliverable",
+    "rejected",
+    "mail failure",
+    "delivery error",
+    "failed delivery",
+    "warning: could not send",
+    "message you sent",
+    "your message to",
+    "permanent error",
+    "delayed mail",
+    "delivery delayed",
+    "mail system error",
+    "error sending",
+    "returned",
+    "bounce",
+    "unzustellbar",
+    "non recapitabile",
+    "no entregado",
+    "退信",
+    "未送达",
+    "系统退信",
+    "退回",
+    "投递失败",
+    "发送失败",
+    "送信できません",
+    "配信",
+    "不達",
+    "エラー",
+    "unable to deliver",
+    "couldn't be delivered",
+    "message not delivered",
+    "address not found",
+    "failure delivery",
+    "unknown user",
+    "user unknown",
+    "mail status",
+    "notification",
+    "error",
+    "failed",
 ];
 
 /// Lower-case phrases of a notice's text that say delivery failed.
 pub const BOUNCE_BODY: &[&str] = &[
-    "could not be delivered", "undeliverable", "delivery has failed", "permanent error",
-    "error message below", "following address", "failed permanently", "user unknown",
-    "no such user", "delivery to the following", "was not delivered", "returned to sender",
+    "could not be delivered",
+    "undeliverable",
+    "delivery has failed",
+    "permanent error",
+    "error message below",
+    "following address",
+    "failed permanently",
+    "user unknown",
+    "no such user",
+    "delivery to the following",
+    "was not delivered",
+    "returned to sender",
 ];
 
 /// Lower-case local parts (or display-name words) of a notice's From.
 pub const BOUNCE_FROM: &[&str] = &[
-    "mailer-daemon", "postmaster", "post_master", "mail delivery", "mailer daemon", "maildaemon",
-    "mail-daemon", "bounce", "nobody", "daemon", "mail administrator", "mail system",
-    "system administrator", "mdaemon", "smtp", "noreply", "no-reply", "delivery",
+    "mailer-daemon",
+    "postmaster",
+    "post_master",
+    "mail delivery",
+    "mailer daemon",
+    "maildaemon",
+    "mail-daemon",
+    "bounce",
+    "nobody",
+    "daemon",
+    "mail administrator",
+    "mail system",
+    "system administrator",
+    "mdaemon",
+    "smtp",
+    "noreply",
+    "no-reply",
+    "delivery",
 ];
 
 /// Lower-case Subject substrings of automatic replies (RFC 3834 §3.1.5
 /// leaves the wording free; these are the common ones).
 pub const AUTO_REPLY_SUBJECTS: &[&str] = &[
-    "out of office", "out of the office", "auto:", "autoreply", "auto-reply", "auto reply",
-    "automatic reply", "vacation", "away until", "away from", "abwesenheit", "absence",
-    "自动回复", "不在", "réponse automatique", "on leave", "ooo",
+    "out of office",
+    "out of the office",
+    "auto:",
+    "autoreply",
+    "auto-reply",
+    "auto reply",
+    "automatic reply",
+    "vacation",
+    "away until",
+    "away from",
+    "abwesenheit",
+    "absence",
+    "自动回复",
+    "不在",
+    "réponse automatique",
+    "on leave",
+    "ooo",
 ];
 
 fn value<'a>(msg: &'a ParsedMessage, name: &str) -> Option<&'a str> {
@@ -128,10 +209,18 @@ pub fn looks_like_bounce(msg: &ParsedMessage) -> bool {
     let return_path = value(msg, "return-path").unwrap_or_default();
     let from_daemon = BOUNCE_FROM.iter().any(|w| from.contains(w));
     // A person forwarding a bounce inline ("Fwd: Returned mail: …").
-    let forwarded = ["fwd:", "fw:"].iter().any(|p| subject.trim_start().starts_with(p))
-        && ["returned mail", "undeliver", "delivery status notification", "failure notice", "mail delivery failed"]
-            .iter()
-            .any(|w| subject.contains(w));
+    let forwarded = ["fwd:", "fw:"]
+        .iter()
+        .any(|p| subject.trim_start().starts_with(p))
+        && [
+            "returned mail",
+            "undeliver",
+            "delivery status notification",
+            "failure notice",
+            "mail delivery failed",
+        ]
+        .iter()
+        .any(|w| subject.contains(w));
     if forwarded {
         return true;
     }
@@ -144,7 +233,10 @@ pub fn looks_like_bounce(msg: &ParsedMessage) -> bool {
     (from_daemon && (subject_says || null_sender || subject.is_empty() || body_says()))
         || (null_sender && subject_says)
         || (subject_says && from_daemon)
-        || (from_daemon && msg.parts().any(|p| p.is_message() || p.content_type == "text/rfc822-headers"))
+        || (from_daemon
+            && msg
+                .parts()
+                .any(|p| p.is_message() || p.content_type == "text/rfc822-headers"))
 }
 
 /// `true` for an automatic reply (RFC 3834 §5.1 `Auto-Submitted:
@@ -193,17 +285,24 @@ pub fn read(msg: &ParsedMessage, original: Option<&Original>) -> Option<Report> 
             });
         }
     }
-    let own: Vec<String> = ["from", "to", "return-path", "reply-to", "sender", "delivered-to"]
-        .iter()
-        .flat_map(|n| text::header_addresses(&msg.headers, n))
-        .map(|a| a.to_lowercase())
-        .chain(
-            original
-                .and_then(|o| o.from.as_deref())
-                .and_then(text::first_address)
-                .map(|a| a.to_lowercase()),
-        )
-        .collect();
+    let own: Vec<String> = [
+        "from",
+        "to",
+        "return-path",
+        "reply-to",
+        "sender",
+        "delivered-to",
+    ]
+    .iter()
+    .flat_map(|n| text::header_addresses(&msg.headers, n))
+    .map(|a| a.to_lowercase())
+    .chain(
+        original
+            .and_then(|o| o.from.as_deref())
+            .and_then(text::first_address)
+            .map(|a| a.to_lowercase()),
+    )
+    .collect();
     let mut rcpts: Vec<String> = msg
         .headers_named("x-failed-recipients")
         .flat_map(|h| addresses(&h.value).map(|(_, a)| a).collect::<Vec<_>>())
@@ -277,7 +376,11 @@ fn hotmail_complaint(msg: &ParsedMessage) -> Option<Report> {
     let recipient = text::header_addresses(&embedded.headers, "x-hmxmroriginalrecipient")
         .into_iter()
         .next()
-        .or_else(|| text::header_addresses(&embedded.headers, "to").into_iter().next());
+        .or_else(|| {
+            text::header_addresses(&embedded.headers, "to")
+                .into_iter()
+                .next()
+        });
     Some(Report {
         kind: Kind::Feedback,
         source: Source::Text,
@@ -296,9 +399,14 @@ fn hotmail_complaint(msg: &ParsedMessage) -> Option<Report> {
 
 fn is_daemon(a: &str) -> bool {
     let l = a.to_lowercase();
-    ["mailer-daemon@", "postmaster@", "mailer_daemon@", "mail-daemon@"]
-        .iter()
-        .any(|p| l.starts_with(p))
+    [
+        "mailer-daemon@",
+        "postmaster@",
+        "mailer_daemon@",
+        "mail-daemon@",
+    ]
+    .iter()
+    .any(|p| l.starts_with(p))
 }
 
 fn dedup(v: &mut Vec<String>) {
@@ -320,14 +428,23 @@ fn line_start_addresses(section: &str, own: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     for line in section.lines() {
         let t = line.trim_start();
-        let Some((i, a)) = addresses(t).next() else { continue };
+        let Some((i, a)) = addresses(t).next() else {
+            continue;
+        };
         let lead = t.get(..i).unwrap_or_default().trim_end();
         let code_lead = lead.len() >= 3
             && lead.bytes().take(3).all(|b| b.is_ascii_digit())
-            && lead.get(3..).is_some_and(|r| r.trim().is_empty() || r.trim() == "<");
+            && lead
+                .get(3..)
+                .is_some_and(|r| r.trim().is_empty() || r.trim() == "<");
         let lead_ok = lead.is_empty()
             || code_lead
-            || lead.chars().all(|c| matches!(c, '<' | '"' | '\'' | '*' | '-' | '(' | '[' | ' ' | '\t' | '>'))
+            || lead.chars().all(|c| {
+                matches!(
+                    c,
+                    '<' | '"' | '\'' | '*' | '-' | '(' | '[' | ' ' | '\t' | '>'
+                )
+            })
             || lead.to_ascii_lowercase().ends_with("recipient:")
             || lead.to_ascii_lowercase().ends_with("recipients:")
             || lead.to_ascii_lowercase().ends_with("rcpt to:<")
@@ -341,7 +458,9 @@ fn line_start_addresses(section: &str, own: &[String]) -> Vec<String> {
 }
 
 fn auto_reply(msg: &ParsedMessage, original: Option<&Original>) -> Report {
-    let recipient = text::header_addresses(&msg.headers, "from").into_iter().next();
+    let recipient = text::header_addresses(&msg.headers, "from")
+        .into_iter()
+        .next();
     let _ = original;
     Report {
         kind: Kind::AutoReply,
@@ -350,7 +469,7 @@ fn auto_reply(msg: &ParsedMessage, original: Option<&Original>) -> Report {
         reporting_mta: None,
         recipients: vec![Recipient {
             recipient,
-            diagnostic: value(msg, "subject").map(|s| one_line(s)),
+            diagnostic: value(msg, "subject").map(one_line),
             date: value(msg, "date").map(|d| d.trim().to_owned()),
             reason: Reason::Vacation,
             ..Recipient::default()

@@ -77,7 +77,9 @@ fn status_codes(s: &str) -> impl Iterator<Item = (usize, String)> + '_ {
             let before = m.start().checked_sub(1).and_then(|i| b.get(i));
             let after = b.get(m.end());
             let after2 = b.get(m.end() + 1);
-            let bad_before = before.is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'.' || *c == b'-' || *c == b'/');
+            let bad_before = before.is_some_and(|c| {
+                c.is_ascii_alphanumeric() || *c == b'.' || *c == b'-' || *c == b'/'
+            });
             let bad_after = after.is_some_and(|c| c.is_ascii_alphanumeric())
                 || (after == Some(&b'.') && after2.is_some_and(u8::is_ascii_digit));
             (!bad_before && !bad_after).then(|| (m.start(), m.as_str().to_owned()))
@@ -90,7 +92,10 @@ fn status_codes(s: &str) -> impl Iterator<Item = (usize, String)> + '_ {
 #[must_use]
 pub fn reply_code(s: &str) -> Option<u16> {
     static REPLY: OnceLock<Option<Regex>> = OnceLock::new();
-    let rx = re(&REPLY, r"(?:^|[\s:(<\[#]|said:)([245][0-5][0-9])(?:[\s\-]|$)")?;
+    let rx = re(
+        &REPLY,
+        r"(?:^|[\s:(<\[#]|said:)([245][0-5][0-9])(?:[\s\-]|$)",
+    )?;
     let b = s.as_bytes();
     if let Some((at, _)) = status_codes(s).next() {
         let head = s.get(..at).unwrap_or_default().trim_end_matches([' ', '-']);
@@ -221,9 +226,7 @@ pub fn quoted_original(msg: &ParsedMessage) -> Option<String> {
     let notice = notice_text(msg);
     let head = failure_section(&notice);
     let rest = notice.get(head.len()..)?;
-    let start = rest
-        .lines()
-        .position(|l| is_header_line(l))?;
+    let start = rest.lines().position(is_header_line)?;
     let mut out = String::new();
     for line in rest.lines().skip(start) {
         if line.trim().is_empty() {
@@ -268,10 +271,7 @@ pub fn header_addresses(headers: &[crate::parse::Header], name: &str) -> Vec<Str
 /// (the lines about the recipient's address) and a reply code.
 pub fn enrich_from_text(r: &mut Recipient, notice: &str) {
     let section = failure_section(notice);
-    let about = r
-        .recipient
-        .as_deref()
-        .and_then(|a| lines_about(section, a));
+    let about = r.recipient.as_deref().and_then(|a| lines_about(section, a));
     let generic = r
         .diagnostic
         .as_deref()
@@ -299,8 +299,14 @@ pub fn lines_about(section: &str, address: &str) -> Option<String> {
     // The address alone on its line: the next lines say why, indented or
     // not; otherwise only indented lines continue it.
     let alone = {
-        let l = section.get(line_start..)?.lines().next().unwrap_or_default();
-        l.trim().trim_matches(['<', '>', '"', '*', ' ', ':']).eq_ignore_ascii_case(address)
+        let l = section
+            .get(line_start..)?
+            .lines()
+            .next()
+            .unwrap_or_default();
+        l.trim()
+            .trim_matches(['<', '>', '"', '*', ' ', ':'])
+            .eq_ignore_ascii_case(address)
     };
     for line in section.get(line_start..)?.lines().take(12) {
         if line.trim().is_empty() {
@@ -312,9 +318,11 @@ pub fn lines_about(section: &str, address: &str) -> Option<String> {
         if !first && !alone && !line.starts_with([' ', '\t']) {
             break;
         }
-        if !first && addresses(line).next().is_some_and(|(i, a)| {
-            i < 8 && !a.eq_ignore_ascii_case(address) && line.trim_start().len() < a.len() + 6
-        }) {
+        if !first
+            && addresses(line).next().is_some_and(|(i, a)| {
+                i < 8 && !a.eq_ignore_ascii_case(address) && line.trim_start().len() < a.len() + 6
+            })
+        {
             break;
         }
         out.push_str(line);
