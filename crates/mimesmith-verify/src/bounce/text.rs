@@ -88,16 +88,18 @@ fn status_codes(s: &str) -> impl Iterator<Item = (usize, String)> + '_ {
 }
 
 /// The SMTP reply code of a diagnostic (RFC 5321 §4.2): the three digits
-/// before its status code, else the first `[245]yz` word that stands alone.
+/// before its last status code, else the first `[245]yz` word that stands alone.
 #[must_use]
 pub fn reply_code(s: &str) -> Option<u16> {
     static REPLY: OnceLock<Option<Regex>> = OnceLock::new();
     let rx = re(
         &REPLY,
-        r"(?:^|[\s:(<\[#]|said:)([245][0-5][0-9])(?:[\s\-]|$)",
+        r"(?:^|[\s:(<\[#]|said:)([245][0-5][0-9])(?:[\s\-:,]|$)",
     )?;
     let b = s.as_bytes();
-    if let Some((at, _)) = status_codes(s).next() {
+    // The code before the last status code: relays quote the remote
+    // host's own reply last ("554 4.4.7 expired <421 4.4.2 timed out>").
+    if let Some((at, _)) = status_codes(s).last() {
         let head = s.get(..at).unwrap_or_default().trim_end_matches([' ', '-']);
         if head.len() >= 3
             && let Some(code) = head.get(head.len() - 3..)
@@ -112,6 +114,15 @@ pub fn reply_code(s: &str) -> Option<u16> {
         {
             return Some(n);
         }
+    }
+    // sendmail's "554 <rcpt>... 550 Host unknown": the remote host's code.
+    static INNER: OnceLock<Option<Regex>> = OnceLock::new();
+    if let Some(c) = re(&INNER, r"^[245][0-9][0-9] <[^>]*>\.\.\. ([245][0-5][0-9]) ")
+        .and_then(|rx| rx.captures(s))
+        .and_then(|c| c.get(1))
+        .and_then(|m| m.as_str().parse().ok())
+    {
+        return Some(c);
     }
     rx.captures_iter(s).find_map(|c| {
         let m = c.get(1)?;
