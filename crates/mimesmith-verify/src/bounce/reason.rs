@@ -597,7 +597,7 @@ pub const TEXT_RULES: &[(Reason, &[&str])] = &[
             r"expired",
             r"not yet been delivered",
             r"deferred",
-            r"did not accept our requests to connect",
+            r"did not accept our requests to connect", r"all hosts have been failing", r"host not reachable", r"warning message only",
             r"delivery failed \d+ attempts",
             r"aborted after",
             r"delayed",
