@@ -221,7 +221,8 @@ pub fn looks_like_bounce(msg: &ParsedMessage) -> bool {
         ]
         .iter()
         .any(|w| subject.contains(w));
-    if forwarded {
+    // (Forwarded as an attachment, the report inside is read instead.)
+    if forwarded && !msg.parts().any(|p| p.is_message()) {
         return true;
     }
     let null_sender = return_path.trim() == "<>";
