@@ -95,11 +95,7 @@ fn bounce_json_over_shared_bounces_has_one_line_per_expected_recipient() {
         expected.len()
     );
     // Ratchet (measured: see docs/bounces.md).
-    assert!(
-        same == expected.len(),
-        "{same} of {}",
-        expected.len()
-    );
+    assert!(same == expected.len(), "{same} of {}", expected.len());
 }
 
 #[test]

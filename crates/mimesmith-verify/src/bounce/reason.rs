@@ -597,7 +597,10 @@ pub const TEXT_RULES: &[(Reason, &[&str])] = &[
             r"expired",
             r"not yet been delivered",
             r"deferred",
-            r"did not accept our requests to connect", r"all hosts have been failing", r"host not reachable", r"warning message only",
+            r"did not accept our requests to connect",
+            r"all hosts have been failing",
+            r"host not reachable",
+            r"warning message only",
             r"delivery failed \d+ attempts",
             r"aborted after",
             r"delayed",
@@ -1006,4 +1009,86 @@ fn valid_status(s: &str) -> bool {
         }
     }
     n == 3
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reason_has_a_distinct_name() {
+        let mut names: Vec<&str> = Reason::ALL.iter().map(|r| r.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Reason::ALL.len());
+    }
+
+    #[test]
+    fn every_text_rule_compiles() {
+        for (reason, patterns) in TEXT_RULES {
+            for p in *patterns {
+                assert!(
+                    regex::Regex::new(&format!("(?i){p}")).is_ok(),
+                    "{reason}: {p}"
+                );
+            }
+        }
+        assert!(rule_sets().iter().all(|(_, s)| s.is_some()));
+    }
+
+    #[test]
+    fn status_decides_unless_the_text_names_another_cause() {
+        assert_eq!(
+            classify("5.1.1", "550 5.1.1 User unknown", None, None),
+            Reason::UserUnknown
+        );
+        assert_eq!(
+            classify("5.2.2", "552 5.2.2 Mailbox full", None, None),
+            Reason::MailboxFull
+        );
+        assert_eq!(
+            classify("5.1.1", "550 5.1.1 Relay access denied", None, None),
+            Reason::NoRelaying
+        );
+        assert_eq!(classify("2.0.0", "250 ok", None, None), Reason::Delivered);
+    }
+
+    #[test]
+    fn unknown_user_after_data_is_filtered_and_at_rcpt_userunknown() {
+        assert_eq!(
+            classify("", "550 Unknown user", Some("DATA"), None),
+            Reason::Filtered
+        );
+        assert_eq!(
+            classify("", "550 Unknown user", Some("RCPT"), None),
+            Reason::UserUnknown
+        );
+    }
+
+    #[test]
+    fn no_code_and_no_text_is_onhold_or_expired_when_delayed() {
+        assert_eq!(classify("", "", None, Some("delayed")), Reason::Expired);
+        assert_eq!(classify("", "nothing useful", None, None), Reason::OnHold);
+    }
+
+    #[test]
+    fn finish_fills_a_pseudo_status_and_drops_a_contradicting_reply_code() {
+        let mut r = Recipient {
+            diagnostic: Some("452 Mailbox full, try later".to_owned()),
+            ..Recipient::default()
+        };
+        finish(&mut r, Kind::Bounce);
+        assert_eq!(r.reason, Reason::MailboxFull);
+        assert_eq!(r.status.as_deref(), Some("4.0.922"));
+        assert_eq!(r.reply_code, Some(452));
+        assert!(!r.hard_bounce);
+        let mut r = Recipient {
+            status: Some("5.1.1".to_owned()),
+            diagnostic: Some("421 try again".to_owned()),
+            ..Recipient::default()
+        };
+        finish(&mut r, Kind::Bounce);
+        assert_eq!(r.reply_code, None);
+        assert!(r.hard_bounce);
+    }
 }

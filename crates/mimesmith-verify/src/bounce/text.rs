@@ -366,3 +366,58 @@ pub fn smtp_command(s: &str) -> Option<&'static str> {
         _ => "CONN",
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_code_is_not_read_from_an_ip_address_or_version() {
+        assert_eq!(
+            status_code("host [192.0.2.153]: 550 5.1.1 gone"),
+            Some("5.1.1".to_owned())
+        );
+        assert_eq!(status_code("relay 10.5.2.22 said no"), None);
+        assert_eq!(status_code("Exim 4.72 here"), None);
+    }
+
+    #[test]
+    fn reply_code_prefers_the_code_before_the_last_status() {
+        assert_eq!(
+            reply_code("554 4.4.7 Message expired <421 4.4.2 Connection timed out>"),
+            Some(421)
+        );
+        assert_eq!(
+            reply_code("554 <a@example.org>... 550 Host unknown"),
+            Some(550)
+        );
+        assert_eq!(
+            reply_code("ERROR_CODE :550, ERROR_CODE :5.1.1 User Unknown"),
+            Some(550)
+        );
+        assert_eq!(reply_code("Thu, 29 Apr 2005 23:34:45 +0900"), None);
+    }
+
+    #[test]
+    fn smtp_command_is_found_in_exim_postfix_and_sendmail_wording() {
+        assert_eq!(
+            smtp_command("SMTP error from remote mail server after RCPT TO:<a@b.c>:"),
+            Some("RCPT")
+        );
+        assert_eq!(
+            smtp_command("(in reply to end of DATA command)"),
+            Some("DATA")
+        );
+        assert_eq!(smtp_command(">>> MAIL From:<a@b.c>"), Some("MAIL"));
+        assert_eq!(smtp_command("User unknown"), None);
+    }
+
+    #[test]
+    fn addresses_skip_message_ids_without_a_dot_and_trim_punctuation() {
+        let found: Vec<String> =
+            addresses("<kijitora@example.jp>... and x@localhost, y@example.org.")
+                .map(|(_, a)| a)
+                .collect();
+        assert_eq!(found, ["kijitora@example.jp", "y@example.org"]);
+    }
+}
