@@ -139,6 +139,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Read bounces: per failed recipient, the status, reply code, reason and diagnostic.
+    #[command(after_help = BOUNCE_HELP)]
+    Bounce {
+        /// Messages or folders (read recursively; `-` reads stdin).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// One JSON object per recipient and line.
+        #[arg(long)]
+        json: bool,
+    },
     /// Build a message from a JSON spec and write it to stdout (or -o FILE).
     #[command(after_help = COMPOSE_HELP)]
     Compose {
@@ -163,6 +173,19 @@ Examples:
   eml lint message.eml
   eml lint --json *.eml > report.jsonl
   eml lint --deny header-line-long --allow missing-message-id out.eml";
+
+const BOUNCE_HELP: &str = "\
+JSON fields: file, message (its 1-based position in the file), recipient, action,
+  status (RFC 3463, or sisimai's x.0.9yy when the report has none), reply_code,
+  diagnostic_code, remote_mta, reason (sisimai's names: userunknown, mailboxfull,
+  filtered, blocked, expired, ..., feedback, vacation), hard_bounce,
+  original_message_id; null where the report does not say.
+A message that is no report prints nothing with --json.
+Exit status: 0 every message read (bounce or not), 2 an input unreadable.
+
+Examples:
+  eml bounce bounce.eml
+  eml bounce --json maildir/ > bounces.jsonl";
 
 const COMPOSE_HELP: &str = r#"Spec (only "from" and one recipient are required):
   { "from": MAILBOX, "sender": MAILBOX, "to": [ADDRESS], "cc": [ADDRESS], "bcc": [ADDRESS],

@@ -29,6 +29,7 @@
 //! assert!(msg.diagnostics.is_empty());
 //! ```
 
+pub mod bounce;
 pub mod charset;
 pub mod diag;
 pub mod display;

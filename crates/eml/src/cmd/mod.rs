@@ -1,6 +1,7 @@
 //! One module per subcommand, and what they share: reading the input,
 //! colour, and writing to stdout.
 
+pub mod bounce;
 pub mod compose;
 pub mod extract;
 pub mod fix;
@@ -27,6 +28,7 @@ pub const MAX_INPUT: u64 = 1 << 30;
 pub fn dispatch(cli: Cli) -> Result<u8, CliError> {
     let style = Style::for_stdout(cli.color);
     match cli.command {
+        Command::Bounce { paths, json } => bounce::run(&paths, json, style),
         Command::Compose { spec, output } => compose::run(&spec, output.as_deref()),
         Command::Tree { file, json } => tree::run(&file, json, style),
         Command::Headers { file, json, part } => headers::run(&file, json, part.as_deref(), style),

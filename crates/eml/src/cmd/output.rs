@@ -36,6 +36,9 @@ pub struct TreeNode {
     pub size: Option<usize>,
     /// Lower-case hex SHA-256 of the decoded bytes (`null` for multiparts).
     pub sha256: Option<String>,
+    /// A delivery, disposition or feedback report part (RFC 3464, RFC 8098,
+    /// RFC 5965): what `eml bounce` reads.
+    pub report: bool,
     /// The parts of a multipart, or an attached message's root; absent for leaves.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<TreeNode>>,
@@ -56,6 +59,7 @@ impl TreeNode {
             content_id: part.content_id.clone(),
             size: leafish.then_some(part.body.len()),
             sha256: leafish.then(|| sha256_hex(&part.body)),
+            report: mimesmith_verify::bounce::is_report_part(&part.content_type),
             children: (part.is_multipart() || !part.children.is_empty())
                 .then(|| part.children.iter().map(Self::new).collect()),
         }

@@ -76,6 +76,9 @@ fn node_text(part: &Part, prefix: &str, child_prefix: &str, out: &mut String, st
     if let Some(id) = &part.content_id {
         line.push_str(&format!("  <{}>", printable(id)));
     }
+    if mimesmith_verify::bounce::is_report_part(&part.content_type) {
+        line.push_str(&format!("  {}", style.accent("report")));
+    }
     if !part.is_multipart() {
         line.push_str(&style.dim(&format!("  {}", human_size(part.body.len()))));
     }
