@@ -28,6 +28,9 @@ Accepted quirks (minority parser, what it does):
                     encoded word follows; mimesmith writes one only where a
                     grapheme cluster (a ZWJ emoji of 25 octets) allows no other
                     cut, since it never splits a cluster.
+  empty-field-absent node-mailparser, node-postal-mime, rust-mail-parser: read
+                    a field that is present but empty (`Subject:`, which
+                    RFC 5322 §3.6.5 allows) as no field at all.
 """
 
 import json
@@ -117,6 +120,9 @@ def explain(parser, path, value, majority, raw, hdrs, summary):
         return "perl-gb18030"
     if parser == "perl-mime-tools" and path == "subject" and isinstance(value, str) and value.strip() == majority:
         return "perl-subject-trim"
+    if path in ("subject",) and value is None and majority == "":
+        if path in hdrs and hdrs[path].strip() == "":
+            return "empty-field-absent"
     if parser == "python-email" and path.endswith(".name") and isinstance(value, str) and isinstance(majority, str):
         if value.replace(" ", "") == majority.replace(" ", "") and re.search(r"\?=\s+=\?", hdrs.get(field.replace("_", "-"), "")):
             return "python-ew-space"
