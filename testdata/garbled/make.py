@@ -657,7 +657,10 @@ case(
     + b"--dsn--\r\n",
     "A delivery report (RFC 3464) without Message-ID: fix adds one and keeps message/delivery-status as it is, never base64.",
     [("missing-message-id", W)],
-    text="The message could not be delivered.",
+    # show follows the human-readable part with the report's fields (RFC 6522 §3).
+    text="The message could not be delivered.\n--- message/delivery-status (part 2) ---\n"
+    "Reporting-MTA: dns; mail.example.com\r\n\r\nFinal-Recipient: rfc822; bob@example.net\r\n"
+    "Action: failed\r\nStatus: 5.1.1",
     binary_parts=["2"],
 )
 case(
