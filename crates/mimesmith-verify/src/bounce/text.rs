@@ -82,7 +82,13 @@ fn status_codes(s: &str) -> impl Iterator<Item = (usize, String)> + '_ {
             });
             let bad_after = after.is_some_and(|c| c.is_ascii_alphanumeric())
                 || (after == Some(&b'.') && after2.is_some_and(u8::is_ascii_digit));
-            (!bad_before && !bad_after).then(|| (m.start(), m.as_str().to_owned()))
+            // "503 5.0.0 Need RCPT": a bad-sequence reply (RFC 5321
+            // §4.3.2) only follows an earlier refusal, so it is never the
+            // cause; sendmail's transcripts end with one after DATA.
+            let follow_up = s
+                .get(..m.start())
+                .is_some_and(|h| h.trim_end().ends_with("503"));
+            (!bad_before && !bad_after && !follow_up).then(|| (m.start(), m.as_str().to_owned()))
         })
     })
 }
