@@ -6,7 +6,7 @@
 
 use crate::parse::{ParsedMessage, Part};
 
-use super::{Kind, Recipient, Report, Source, notice_parts, text};
+use super::{Kind, Reason, Recipient, Report, Source, notice_parts, text};
 
 /// One DSN field block: the fields of one paragraph, unfolded, in order
 /// (RFC 3464 §2.1: per-message fields, then per-recipient groups separated
@@ -250,7 +250,20 @@ pub fn recipients_from_fields(body: &str) -> (Option<String>, Vec<Recipient>) {
                 }),
                 diagnostic: field(&g, "diagnostic-code")
                     .map(diagnostic_text)
-                    .filter(|d| !d.is_empty()),
+                    .filter(|d| !d.is_empty())
+                    .or_else(|| field(&g, "status").and_then(status_comment)),
+                // RFC 3464 §2.3.6: the diagnostic type `X-Unix` is the exit
+                // status of a local mailer program (sendmail's), not an
+                // SMTP reply.
+                reason: if field(&g, "diagnostic-code").is_some_and(|d| {
+                    d.trim_start()
+                        .get(..6)
+                        .is_some_and(|t| t.eq_ignore_ascii_case("x-unix"))
+                }) {
+                    Reason::MailerError
+                } else {
+                    Reason::Undefined
+                },
                 remote_mta: field(&g, "remote-mta").map(diagnostic_text),
                 date: field(&g, "last-attempt-date")
                     .map(str::to_owned)
@@ -260,6 +273,15 @@ pub fn recipients_from_fields(body: &str) -> (Option<String>, Vec<Recipient>) {
         }
     }
     (reporting_mta, recipients)
+}
+
+/// The comment after a `Status` code (`5.1.10 (host/domain does not accept
+/// mail)`, RFC 5322 §3.2.2 comment syntax): the only text a DSN without
+/// `Diagnostic-Code` gives.
+fn status_comment(status: &str) -> Option<String> {
+    let (_, rest) = status.split_once('(')?;
+    let c = rest.rsplit_once(')').map_or(rest, |(c, _)| c).trim();
+    (!c.is_empty()).then(|| c.to_owned())
 }
 
 /// An `Original-Recipient` address: like [`typed_address`], with the xtext

@@ -425,6 +425,8 @@ pub const TEXT_RULES: &[(Reason, &[&str])] = &[
             r"5\.1\.2\b",
             r"all relevant mx records point to non-existent hosts",
             r"domain (?:name )?(?:is )?invalid",
+            r"host [a-z0-9.-]+ not found",
+            r"the account or domain may not exist",
         ],
     ),
     (
@@ -447,6 +449,8 @@ pub const TEXT_RULES: &[(Reason, &[&str])] = &[
             r"scored too high",
             r"message is considered",
             r"spam score",
+            r"blacklisted url",
+            r"\buribl\b",
         ],
     ),
     (
@@ -618,6 +622,8 @@ pub const TEXT_RULES: &[(Reason, &[&str])] = &[
             r"loop",
             r"hop count",
             r"lost connection",
+            r"dns query failed",
+            r"name server: .*lookup failure",
         ],
     ),
     (
@@ -659,6 +665,7 @@ pub const TEXT_RULES: &[(Reason, &[&str])] = &[
             r"service (?:not )?available",
             r"unavailable",
             r"try again later",
+            r"insufficient permission",
             r"out of memory",
         ],
     ),
@@ -842,7 +849,9 @@ pub fn classify(status: &str, diag: &str, command: Option<&str>, action: Option<
     for &r in FIRST {
         let hit = match r {
             Reason::UserUnknown => {
-                if named == Some(Reason::Suspend) {
+                // RFC 5321 §3.3: MAIL FROM carries the reverse path; a
+                // refusal there is about the sender, whatever it says.
+                if named == Some(Reason::Suspend) || command == Some("MAIL") {
                     false
                 } else if named == Some(Reason::UserUnknown) {
                     ![
@@ -916,7 +925,9 @@ pub fn classify(status: &str, diag: &str, command: Option<&str>, action: Option<
         if status.get(..3).is_some_and(|s| s.ends_with(".7")) {
             return Reason::SecurityError;
         }
-        if matches!(command, Some("EHLO" | "HELO")) {
+        // Refused at the greeting (RFC 5321 §3.1: a 554 instead of 220)
+        // or at EHLO/HELO (§4.1.1.1): the client host itself is refused.
+        if matches!(command, Some("EHLO" | "HELO" | "CONN")) {
             return Reason::Blocked;
         }
     }
@@ -964,6 +975,11 @@ pub fn finish(r: &mut Recipient, kind: Kind) {
     // unless it is one the text may refine (sisimai's `retry`).
     if r.reason == Reason::Undefined || retry(r.reason) {
         r.reason = classify(&status, &diag, command, r.action.as_deref());
+    }
+    // A local mailer's exit status (X-Unix) whose text names a fault of
+    // the system itself (sendmail's EX_NOPERM "Insufficient permission").
+    if r.reason == Reason::MailerError && matches(Reason::SystemError, &diag) {
+        r.reason = Reason::SystemError;
     }
     let temporary = status.starts_with('4')
         || r.reply_code.is_some_and(|c| (400..500).contains(&c))

@@ -309,7 +309,39 @@ pub fn enrich_from_text(r: &mut Recipient, notice: &str) {
 #[must_use]
 pub fn lines_about(section: &str, address: &str) -> Option<String> {
     let lower = section.to_lowercase();
-    let at = lower.find(&address.to_lowercase())?;
+    let needle = address.to_lowercase();
+    let mut from = 0;
+    let (mut bare, mut plain) = (None, None);
+    // An address listed alone first and with its error later (sendmail:
+    // "<a@b>" under "The following addresses …", or ">>> RCPT To:<a@b>",
+    // then "<a@b>... Deferred: …" or "<<< 550 <a@b>... User unknown" in
+    // the transcript): the occurrence with a reply code says why.
+    while let Some(i) = lower.get(from..).and_then(|l| l.find(&needle)) {
+        let at = from + i;
+        let s = lines_about_at(section, address, at);
+        let coded = s
+            .as_deref()
+            .is_some_and(|s| status_code(s).is_some() || reply_code(s).is_some());
+        let is_bare = s.as_deref().is_none_or(|s| {
+            s.trim_matches(['<', '>', '"', '*', ' ', ':'])
+                .eq_ignore_ascii_case(address)
+        });
+        // The command we sent (">>> RCPT To:<a@b>") is not the error.
+        let echo = s.as_deref().is_some_and(|s| s.starts_with(">>>"));
+        if coded || (plain.is_none() && bare.is_none() && !is_bare && !echo) {
+            return s;
+        }
+        if is_bare {
+            bare = bare.or(s);
+        } else {
+            plain = plain.or(s);
+        }
+        from = at + needle.len().max(1);
+    }
+    plain.or(bare)
+}
+
+fn lines_about_at(section: &str, address: &str, at: usize) -> Option<String> {
     let line_start = section.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
     let mut out = String::new();
     let mut first = true;
