@@ -255,7 +255,10 @@ pub fn recipients_from_fields(body: &str) -> (Option<String>, Vec<Recipient>) {
                 // RFC 3464 §2.3.6: the diagnostic type `X-Unix` is the exit
                 // status of a local mailer program (sendmail's), not an
                 // SMTP reply.
-                reason: if field(&g, "diagnostic-code").is_some_and(|d| {
+                settled: powermta_category(&g).is_some(),
+                reason: if let Some(r) = powermta_category(&g) {
+                    r
+                } else if field(&g, "diagnostic-code").is_some_and(|d| {
                     d.trim_start()
                         .get(..6)
                         .is_some_and(|t| t.eq_ignore_ascii_case("x-unix"))
@@ -273,6 +276,34 @@ pub fn recipients_from_fields(body: &str) -> (Option<String>, Vec<Recipient>) {
         }
     }
     (reporting_mta, recipients)
+}
+
+/// PowerMTA's `X-PowerMTA-BounceCategory` (an extension field, RFC 3464
+/// §3: `X-` fields of the per-recipient block) and the reason each of its
+/// documented categories means.
+pub const POWERMTA_CATEGORIES: &[(&str, Reason)] = &[
+    ("bad-mailbox", Reason::UserUnknown),
+    ("bad-domain", Reason::HostUnknown),
+    ("inactive-mailbox", Reason::Suspend),
+    ("quota-issues", Reason::MailboxFull),
+    ("message-expired", Reason::Expired),
+    ("no-answer-from-host", Reason::NetworkError),
+    ("relaying-issues", Reason::NoRelaying),
+    ("routing-errors", Reason::NetworkError),
+    ("spam-related", Reason::SpamDetected),
+    ("virus-related", Reason::VirusDetected),
+    ("policy-related", Reason::PolicyViolation),
+    ("content-related", Reason::ContentError),
+    ("invalid-sender", Reason::Rejected),
+    ("bad-connection", Reason::NetworkError),
+];
+
+fn powermta_category(block: &Block) -> Option<Reason> {
+    let v = field(block, "x-powermta-bouncecategory")?.trim();
+    POWERMTA_CATEGORIES
+        .iter()
+        .find(|(c, _)| c.eq_ignore_ascii_case(v))
+        .map(|(_, r)| *r)
 }
 
 /// The comment after a `Status` code (`5.1.10 (host/domain does not accept

@@ -122,6 +122,10 @@ pub struct Recipient {
     pub hard_bounce: bool,
     /// ARF `Feedback-Type` (RFC 5965 §3.1) for feedback reports.
     pub feedback_type: Option<String>,
+    /// The reason came from a field that names it outright (PowerMTA's
+    /// bounce category): the text rules do not revise it.
+    #[serde(skip)]
+    pub(crate) settled: bool,
 }
 
 /// What a report says.

@@ -427,6 +427,7 @@ pub const TEXT_RULES: &[(Reason, &[&str])] = &[
             r"domain (?:name )?(?:is )?invalid",
             r"host [a-z0-9.-]+ not found",
             r"the account or domain may not exist",
+            r"(?:^|[\s<])[a-z0-9-]+(?:\.[a-z0-9-]+)+>? does not exist",
         ],
     ),
     (
@@ -516,6 +517,7 @@ pub const TEXT_RULES: &[(Reason, &[&str])] = &[
             r"your (?:email )?address (?:is )?(?:not|has been) (?:allowed|blocked)",
             r"sender .*(?:rejected|refused|denied)",
             r"mail from .*(?:rejected|refused|denied)",
+            r"purported responsible address",
         ],
     ),
     (
@@ -786,6 +788,35 @@ pub const STRICT_POLICY: &[&str] = &[
     r"violates? (?:our|the|a) (?:[a-z]+ )?polic",
 ];
 
+/// Unknown-recipient wordings that mean no such mailbox whatever status
+/// code or command goes with them (Exchange Online's "Access denied" at
+/// RCPT is its directory check, sendmail's "No such user here").
+pub const STRICT_USER_UNKNOWN: &[&str] = &[
+    r"recipient address rejected: access denied",
+    r"no such user here",
+    r"\binvalid recipient\b",
+];
+
+/// Recipient-side refusals a status code for an unknown mailbox (5.1.1)
+/// is sometimes given with.
+pub const STRICT_FILTERED: &[&str] = &[r"recipient preferences", r"refused by (?:the )?recipient"];
+
+fn any_of(set: &'static OnceLock<Option<RegexSet>>, pats: &[&str], text: &str) -> bool {
+    set.get_or_init(|| RegexSet::new(pats.iter().map(|p| format!("(?i){p}"))).ok())
+        .as_ref()
+        .is_some_and(|s| s.is_match(text))
+}
+
+fn strict_user_unknown(text: &str) -> bool {
+    static SET: OnceLock<Option<RegexSet>> = OnceLock::new();
+    any_of(&SET, STRICT_USER_UNKNOWN, text)
+}
+
+fn strict_filtered(text: &str) -> bool {
+    static SET: OnceLock<Option<RegexSet>> = OnceLock::new();
+    any_of(&SET, STRICT_FILTERED, text)
+}
+
 fn strict_policy(text: &str) -> bool {
     static SET: OnceLock<Option<RegexSet>> = OnceLock::new();
     SET.get_or_init(|| RegexSet::new(STRICT_POLICY.iter().map(|p| format!("(?i){p}"))).ok())
@@ -853,7 +884,10 @@ pub fn classify(status: &str, diag: &str, command: Option<&str>, action: Option<
                 // refusal there is about the sender, whatever it says.
                 if named == Some(Reason::Suspend) || command == Some("MAIL") {
                     false
+                } else if strict_user_unknown(diag) {
+                    true
                 } else if named == Some(Reason::UserUnknown) {
+                    !strict_filtered(diag) &&
                     ![
                         Reason::NoRelaying,
                         Reason::Blocked,
@@ -879,8 +913,13 @@ pub fn classify(status: &str, diag: &str, command: Option<&str>, action: Option<
                 {
                     false
                 } else {
-                    matches(r, diag)
+                    strict_filtered(diag)
+                        || matches(r, diag)
+                        // A sender status (5.1.7/5.1.8, RFC 3463 §3.2) or a
+                        // domain that does not exist is not a filter.
                         || ((command == Some("DATA") || (command.is_none() && named.is_some()))
+                            && named != Some(Reason::Rejected)
+                            && !matches(Reason::HostUnknown, diag)
                             && matches(Reason::UserUnknown, diag))
                 }
             }
@@ -973,7 +1012,7 @@ pub fn finish(r: &mut Recipient, kind: Kind) {
     let command = text::smtp_command(&diag);
     // A reason a rule set (a provider that always means one thing) stays,
     // unless it is one the text may refine (sisimai's `retry`).
-    if r.reason == Reason::Undefined || retry(r.reason) {
+    if !r.settled && (r.reason == Reason::Undefined || retry(r.reason)) {
         r.reason = classify(&status, &diag, command, r.action.as_deref());
     }
     // A local mailer's exit status (X-Unix) whose text names a fault of

@@ -293,6 +293,17 @@ pub fn enrich_from_text(r: &mut Recipient, notice: &str) {
         .diagnostic
         .as_deref()
         .is_none_or(|d| status_code(d).is_none() && reply_code(d).is_none() && d.len() < 20);
+    // The text names the SMTP command the fields leave out ("after EHLO
+    // …: 550 Rejected" over `Diagnostic-Code: smtp; 550 Rejected`).
+    if !generic
+        && let (Some(d), Some(about)) = (r.diagnostic.as_deref(), about.as_deref())
+        && smtp_command(d).is_none()
+        && smtp_command(about).is_some()
+        && about.contains(d.trim())
+    {
+        r.diagnostic = Some(about.to_owned());
+        return;
+    }
     if generic
         && let Some(about) = about
         && !about.is_empty()
@@ -393,6 +404,16 @@ pub fn smtp_command(s: &str) -> Option<&'static str> {
     )?;
     if s.contains("[RCPT_TO]") {
         return Some("RCPT");
+    }
+    // Notices that name the command as `SMTP:RCPT` (RFC 3464 §2.3.6
+    // diagnostic written as type:command).
+    if let Some(i) = s.to_ascii_uppercase().find("SMTP:") {
+        let rest = s.get(i + 5..).unwrap_or_default().to_ascii_uppercase();
+        for (w, c) in [("RCPT", "RCPT"), ("MAIL", "MAIL"), ("DATA", "DATA")] {
+            if rest.starts_with(w) {
+                return Some(c);
+            }
+        }
     }
     let c = rx.captures(s)?.get(1)?.as_str().to_ascii_lowercase();
     Some(match c.split_whitespace().next().unwrap_or_default() {
