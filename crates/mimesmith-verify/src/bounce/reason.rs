@@ -518,6 +518,7 @@ pub const TEXT_RULES: &[(Reason, &[&str])] = &[
             r"sender .*(?:rejected|refused|denied)",
             r"mail from .*(?:rejected|refused|denied)",
             r"purported responsible address",
+            r"(?:from|sending to/from) an? address that (?:has been|is) blacklisted",
         ],
     ),
     (
@@ -1038,7 +1039,15 @@ pub fn finish(r: &mut Recipient, kind: Kind) {
         };
     if r.status.is_none() {
         let class = if temporary { 4 } else { 5 };
-        r.status = Some(format!("{class}.0.{}", r.reason.pseudo_detail()));
+        // A refusal at MAIL FROM (RFC 5321 §3.3) says nothing about the
+        // recipient: sisimai leaves its pseudo code undecided (x.0.901)
+        // whatever reason the words give.
+        let detail = if command == Some("MAIL") {
+            Reason::OnHold.pseudo_detail()
+        } else {
+            r.reason.pseudo_detail()
+        };
+        r.status = Some(format!("{class}.0.{detail}"));
     }
     if let (Some(code), Some(s)) = (r.reply_code, r.status.as_deref())
         && s.get(..1) != Some(&(code / 100).to_string()[..])

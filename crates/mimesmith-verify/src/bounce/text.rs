@@ -322,7 +322,7 @@ pub fn lines_about(section: &str, address: &str) -> Option<String> {
     let lower = section.to_lowercase();
     let needle = address.to_lowercase();
     let mut from = 0;
-    let (mut bare, mut plain) = (None, None);
+    let (mut bare, mut plain, mut replied) = (None, None, None);
     // An address listed alone first and with its error later (sendmail:
     // "<a@b>" under "The following addresses …", or ">>> RCPT To:<a@b>",
     // then "<a@b>... Deferred: …" or "<<< 550 <a@b>... User unknown" in
@@ -330,16 +330,24 @@ pub fn lines_about(section: &str, address: &str) -> Option<String> {
     while let Some(i) = lower.get(from..).and_then(|l| l.find(&needle)) {
         let at = from + i;
         let s = lines_about_at(section, address, at);
-        let coded = s
-            .as_deref()
-            .is_some_and(|s| status_code(s).is_some() || reply_code(s).is_some());
+        // A line with an RFC 3463 status code says most; one with a reply
+        // code alone ("(reason: 550 Host unknown)") only if none has one.
+        if s.as_deref().is_some_and(|s| status_code(s).is_some()) {
+            return s;
+        }
+        let coded = s.as_deref().is_some_and(|s| reply_code(s).is_some());
+        if coded {
+            replied = replied.or(s);
+            from = at + needle.len().max(1);
+            continue;
+        }
         let is_bare = s.as_deref().is_none_or(|s| {
             s.trim_matches(['<', '>', '"', '*', ' ', ':'])
                 .eq_ignore_ascii_case(address)
         });
         // The command we sent (">>> RCPT To:<a@b>") is not the error.
         let echo = s.as_deref().is_some_and(|s| s.starts_with(">>>"));
-        if coded || (plain.is_none() && bare.is_none() && !is_bare && !echo) {
+        if replied.is_none() && plain.is_none() && bare.is_none() && !is_bare && !echo {
             return s;
         }
         if is_bare {
@@ -349,7 +357,7 @@ pub fn lines_about(section: &str, address: &str) -> Option<String> {
         }
         from = at + needle.len().max(1);
     }
-    plain.or(bare)
+    replied.or(plain).or(bare)
 }
 
 fn lines_about_at(section: &str, address: &str, at: usize) -> Option<String> {
