@@ -73,6 +73,14 @@ pub fn typed_address(value: &str) -> Option<String> {
     text::clean_address(&addr)
 }
 
+/// A recipient that is a local delivery target rather than an address
+/// (Exim's `rfc822;/var/spool/…` for a file, `|…` for a pipe): RFC 3464
+/// §2.3.2 keeps whatever the MTA delivered to.
+fn local_target(value: &str) -> Option<String> {
+    let v = value.split_once(';').map_or(value, |(_, a)| a).trim();
+    (v.starts_with('/') || v.starts_with('|')).then(|| v.to_owned())
+}
+
 fn xtext_like(s: &str) -> bool {
     let b = s.as_bytes();
     b.windows(3).any(|w| {
@@ -225,7 +233,7 @@ pub fn recipients_from_fields(body: &str) -> (Option<String>, Vec<Recipient>) {
             let recipient = field(&g, "final-recipient")
                 .or_else(|| field(&g, "x-actual-recipient"))
                 .or_else(|| field(&g, "original-recipient"))
-                .and_then(typed_address);
+                .and_then(|v| typed_address(v).or_else(|| local_target(v)));
             if recipient.is_none() {
                 continue;
             }

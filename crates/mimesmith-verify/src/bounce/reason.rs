@@ -359,6 +359,7 @@ pub const TEXT_RULES: &[(Reason, &[&str])] = &[
             r"domain isn't in my list of allowed rcpthosts",
             r"cannot relay",
             r"relay denied",
+            r"insecure mail relay",
         ],
     ),
     (
@@ -502,6 +503,8 @@ pub const TEXT_RULES: &[(Reason, &[&str])] = &[
             r"(?:helo|ehlo) (?:command )?rejected",
             r"not accepting connections",
             r"invalid ip for sending",
+            r"no access from mail server",
+            r"which is an open relay",
         ],
     ),
     (
@@ -1039,10 +1042,13 @@ pub fn finish(r: &mut Recipient, kind: Kind) {
         };
     if r.status.is_none() {
         let class = if temporary { 4 } else { 5 };
-        // A refusal at MAIL FROM (RFC 5321 §3.3) says nothing about the
-        // recipient: sisimai leaves its pseudo code undecided (x.0.901)
-        // whatever reason the words give.
-        let detail = if command == Some("MAIL") {
+        // Exim's "SMTP error from remote mail server after MAIL FROM": a
+        // refusal at MAIL (RFC 5321 §3.3) says nothing about the
+        // recipient, and sisimai leaves its pseudo code undecided
+        // (x.0.901) whatever reason the words give.
+        let detail = if command == Some("MAIL")
+            && diag.to_ascii_lowercase().contains("remote mail server after mail from")
+        {
             Reason::OnHold.pseudo_detail()
         } else {
             r.reason.pseudo_detail()

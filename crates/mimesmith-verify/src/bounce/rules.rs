@@ -332,7 +332,7 @@ pub fn read(msg: &ParsedMessage, original: Option<&Original>) -> Option<Report> 
     let mut recipients: Vec<Recipient> = rcpts
         .iter()
         .map(|a| {
-            let about = lines_about(section, a);
+            let about = lines_about(section, a).map(|d| text::with_transcript_reply(section, a, d));
             let diagnostic = match about {
                 Some(d) if text::status_code(&d).is_some() || text::reply_code(&d).is_some() => d,
                 _ => whole.clone(),

@@ -401,6 +401,35 @@ fn lines_about_at(section: &str, address: &str, at: usize) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
+/// sendmail's "554 <a@b>... Remote protocol error" only says that the
+/// remote host refused; the reply itself is the `<<<` line of the session
+/// transcript above it (RFC 5321 §4.2). That reply goes first.
+#[must_use]
+pub fn with_transcript_reply(section: &str, address: &str, about: String) -> String {
+    if !about.to_ascii_lowercase().contains("... remote protocol error") {
+        return about;
+    }
+    let needle = address.to_lowercase();
+    let lines: Vec<&str> = section.lines().collect();
+    let Some(at) = lines.iter().position(|l| {
+        let l = l.to_lowercase();
+        l.contains(&needle) && l.contains("remote protocol error")
+    }) else {
+        return about;
+    };
+    let reply = lines
+        .get(..at)
+        .unwrap_or_default()
+        .iter()
+        .rev()
+        .take_while(|l| !l.trim_start().to_ascii_lowercase().starts_with("while talking to"))
+        .find_map(|l| l.trim_start().strip_prefix("<<<"));
+    match reply {
+        Some(r) => one_line(&format!("{} {about}", r.trim())),
+        None => about,
+    }
+}
+
 /// The SMTP command the remote host answered with the error (RFC 5321
 /// §4.1), when the notice says: `CONN`, `HELO`, `EHLO`, `MAIL`, `RCPT` or `DATA`.
 #[must_use]
