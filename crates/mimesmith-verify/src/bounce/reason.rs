@@ -891,17 +891,17 @@ pub fn classify(status: &str, diag: &str, command: Option<&str>, action: Option<
                 } else if strict_user_unknown(diag) {
                     true
                 } else if named == Some(Reason::UserUnknown) {
-                    !strict_filtered(diag) &&
-                    ![
-                        Reason::NoRelaying,
-                        Reason::Blocked,
-                        Reason::MailboxFull,
-                        Reason::HasMoved,
-                        Reason::Rejected,
-                        Reason::NotAccept,
-                    ]
-                    .iter()
-                    .any(|&o| matches(o, diag))
+                    !strict_filtered(diag)
+                        && ![
+                            Reason::NoRelaying,
+                            Reason::Blocked,
+                            Reason::MailboxFull,
+                            Reason::HasMoved,
+                            Reason::Rejected,
+                            Reason::NotAccept,
+                        ]
+                        .iter()
+                        .any(|&o| matches(o, diag))
                 } else {
                     // sisimai asks for RCPT here; the notices read by text
                     // rarely say, so only DATA turns it into `filtered`.
@@ -1047,7 +1047,9 @@ pub fn finish(r: &mut Recipient, kind: Kind) {
         // recipient, and sisimai leaves its pseudo code undecided
         // (x.0.901) whatever reason the words give.
         let detail = if command == Some("MAIL")
-            && diag.to_ascii_lowercase().contains("remote mail server after mail from")
+            && diag
+                .to_ascii_lowercase()
+                .contains("remote mail server after mail from")
         {
             Reason::OnHold.pseudo_detail()
         } else {

@@ -406,7 +406,10 @@ fn lines_about_at(section: &str, address: &str, at: usize) -> Option<String> {
 /// transcript above it (RFC 5321 §4.2). That reply goes first.
 #[must_use]
 pub fn with_transcript_reply(section: &str, address: &str, about: String) -> String {
-    if !about.to_ascii_lowercase().contains("... remote protocol error") {
+    if !about
+        .to_ascii_lowercase()
+        .contains("... remote protocol error")
+    {
         return about;
     }
     let needle = address.to_lowercase();
@@ -422,7 +425,11 @@ pub fn with_transcript_reply(section: &str, address: &str, about: String) -> Str
         .unwrap_or_default()
         .iter()
         .rev()
-        .take_while(|l| !l.trim_start().to_ascii_lowercase().starts_with("while talking to"))
+        .take_while(|l| {
+            !l.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("while talking to")
+        })
         .find_map(|l| l.trim_start().strip_prefix("<<<"));
     match reply {
         Some(r) => one_line(&format!("{} {about}", r.trim())),
