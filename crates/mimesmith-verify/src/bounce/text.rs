@@ -502,6 +502,25 @@ mod tests {
     }
 
     #[test]
+    fn a_503_bad_sequence_reply_is_not_the_cause() {
+        assert_eq!(
+            last_status_code("<<< 550 5.1.1 <a@b.c>... User unknown <<< 503 5.0.0 Need RCPT"),
+            Some("5.1.1".to_owned())
+        );
+    }
+
+    #[test]
+    fn remote_protocol_error_takes_the_transcript_reply() {
+        let section = "While talking to mx.b.c:\n>>> MAIL From:<x@y.z>\n<<< 550 Insecure Mail Relay\n554 <a@b.c>... Remote protocol error\n";
+        let about = "554 <a@b.c>... Remote protocol error".to_owned();
+        assert_eq!(
+            with_transcript_reply(section, "a@b.c", about),
+            "550 Insecure Mail Relay 554 <a@b.c>... Remote protocol error"
+        );
+        assert_eq!(smtp_command("SMTP:RCPT host 192.0.2.8: 553"), Some("RCPT"));
+    }
+
+    #[test]
     fn smtp_command_is_found_in_exim_postfix_and_sendmail_wording() {
         assert_eq!(
             smtp_command("SMTP error from remote mail server after RCPT TO:<a@b.c>:"),
