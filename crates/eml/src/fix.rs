@@ -392,7 +392,9 @@ impl<'a> Repair<'a> {
             // they name none): any rewrite would pick one reading.
             if d.code == Code::Raw8bitHeader
                 && let Some(h) = field
-                && h.raw_weighed.as_ref().is_some_and(|w| !w.ambiguous.is_empty())
+                && h.raw_weighed
+                    .as_ref()
+                    .is_some_and(|w| !w.ambiguous.is_empty())
             {
                 self.leave(d, TOO_LITTLE_EVIDENCE);
                 continue;

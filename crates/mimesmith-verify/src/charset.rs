@@ -709,7 +709,9 @@ pub fn weigh_raw(bytes: &[u8], hint: Option<&'static Encoding>) -> (String, Weig
                 text,
                 weighed(
                     detected,
-                    format!("{n} 8-bit bytes; chardetng's guess (no CJK charset reads them as everyday text)"),
+                    format!(
+                        "{n} 8-bit bytes; chardetng's guess (no CJK charset reads them as everyday text)"
+                    ),
                 ),
             )
         }
@@ -741,7 +743,8 @@ pub struct Labelled {
 #[must_use]
 pub fn decode_labelled(bytes: &[u8], label: &str) -> Labelled {
     let a = assess(bytes, Some(label));
-    let evidence_of = |name: &'static str| Encoding::for_label(name.as_bytes()).map(|e| evidence(bytes, e));
+    let evidence_of =
+        |name: &'static str| Encoding::for_label(name.as_bytes()).map(|e| evidence(bytes, e));
     match a.issue {
         Some(CharsetIssue::DecodeErrors { .. }) => match weigh_cjk(bytes, None) {
             Verdict::Clear(r) => Labelled {

@@ -739,7 +739,10 @@ fn filename_rules(part: &Part, out: &mut Vec<Diagnostic>) {
 /// reading in the charset they are in, and its evidence; too few bytes are
 /// said to be too few.
 fn labelled_param_rules(part: &Part, path: Option<&str>, out: &mut Vec<Diagnostic>) {
-    for (field, name) in [("content-disposition", "filename"), ("content-type", "name")] {
+    for (field, name) in [
+        ("content-disposition", "filename"),
+        ("content-type", "name"),
+    ] {
         let Some(h) = part.header(field) else {
             continue;
         };
@@ -754,10 +757,14 @@ fn labelled_param_rules(part: &Part, path: Option<&str>, out: &mut Vec<Diagnosti
             let actual = l.reading.decoded_as;
             let why = match issue {
                 CharsetIssue::DecodeErrors { actual: None } => {
-                    format!("the {name}* parameter is not valid {label} and no other charset decodes it")
+                    format!(
+                        "the {name}* parameter is not valid {label} and no other charset decodes it"
+                    )
                 }
                 CharsetIssue::Superset { actual } => {
-                    format!("the {name}* parameter is labelled {label} but uses characters only {actual} has")
+                    format!(
+                        "the {name}* parameter is labelled {label} but uses characters only {actual} has"
+                    )
                 }
                 _ => format!(
                     "the {name}* parameter is labelled {label} but its bytes are {actual}{}: it reads as {:?}",

@@ -290,32 +290,31 @@ pub fn labelled_param(raw: &[u8], name: &str) -> Option<LabelledParam> {
         .into_iter()
         .filter(|p| p.name == name)
         .collect();
-    let (label, bytes) =
-        if let Some(p) = params.iter().find(|p| p.extended && p.section.is_none()) {
-            let (charset, rest) = split_charset(&p.value);
-            (charset?, percent_decode(rest))
-        } else {
-            let mut sections: Vec<&RawParam> =
-                params.iter().filter(|p| p.section.is_some()).collect();
-            sections.sort_by_key(|p| p.section);
-            sections.dedup_by_key(|p| p.section);
-            let first = sections.first().filter(|p| p.extended)?;
-            let (charset, _) = split_charset(&first.value);
-            let mut bytes = Vec::new();
-            for (index, p) in sections.iter().enumerate() {
-                let value = if index == 0 {
-                    split_charset(&p.value).1
-                } else {
-                    &p.value[..]
-                };
-                if p.extended {
-                    bytes.extend(percent_decode(value));
-                } else {
-                    bytes.extend_from_slice(value);
-                }
+    let (label, bytes) = if let Some(p) = params.iter().find(|p| p.extended && p.section.is_none())
+    {
+        let (charset, rest) = split_charset(&p.value);
+        (charset?, percent_decode(rest))
+    } else {
+        let mut sections: Vec<&RawParam> = params.iter().filter(|p| p.section.is_some()).collect();
+        sections.sort_by_key(|p| p.section);
+        sections.dedup_by_key(|p| p.section);
+        let first = sections.first().filter(|p| p.extended)?;
+        let (charset, _) = split_charset(&first.value);
+        let mut bytes = Vec::new();
+        for (index, p) in sections.iter().enumerate() {
+            let value = if index == 0 {
+                split_charset(&p.value).1
+            } else {
+                &p.value[..]
+            };
+            if p.extended {
+                bytes.extend(percent_decode(value));
+            } else {
+                bytes.extend_from_slice(value);
             }
-            (charset?, bytes)
-        };
+        }
+        (charset?, bytes)
+    };
     if !bytes.iter().any(|&b| b >= 0x80) || charset::decode_declared(b"", &label).is_none() {
         return None;
     }
