@@ -307,6 +307,14 @@ case(
     text="你好\r\n",
 )
 case(
+    "raw-short-gbk-subject",
+    std(subject="X", cte="8bit").replace(b"Subject: X", b"Subject: " + "你好".encode("gbk")) + b"\r\n" + BODY.encode(),
+    "A raw Subject of two GBK characters and nothing else in the message to go by: the four bytes read as well in GBK, EUC-KR and Big5 (RFC 6532 §3.2: raw bytes name no charset).",
+    [("raw-8bit-header", E, {"message_contains": "too few"})],
+    text=BODY,
+    left=(["raw-8bit-header"], "too little evidence: 4 bytes read as well in GBK, EUC-KR and Big5"),
+)
+case(
     "encoded-word-gbk-as-utf8",
     std(subject="=?UTF-8?B?" + base64.b64encode(notice.encode("gbk")).decode() + "?=") + b"\r\n" + BODY.encode(),
     "An encoded word labelled UTF-8 whose bytes are GBK (a PHP script that called mb_encode_mimeheader on GBK text): readers show U+FFFD; its GBK reading is offered.",

@@ -313,6 +313,29 @@ const PART_CODES: &[Code] = &[
     Code::FilenameBidi,
 ];
 
+/// Why a diagnosis on too few bytes is left.
+const TOO_LITTLE_EVIDENCE: &str = "too little evidence: the bytes read about as well in several charsets, so the text is left as it is rather than guessed";
+
+/// A part whose rewrite would pick one of several readings: its text, a
+/// raw 8-bit MIME field (its name) or an RFC 2231 name (RFC 2231 §4) is too
+/// few bytes to tell the charset.
+fn thin_evidence(p: &Part) -> bool {
+    let thin_text = p
+        .charset_report
+        .as_ref()
+        .is_some_and(|r| !r.ambiguous.is_empty());
+    let thin_field = p.headers.iter().filter(|h| is_part_mime_field(h)).any(|h| {
+        h.raw_weighed
+            .as_ref()
+            .is_some_and(|w| !w.ambiguous.is_empty())
+            || ["filename", "name"].iter().any(|n| {
+                mimesmith_verify::parse::params::labelled_param(&h.raw, n)
+                    .is_some_and(|l| !l.reading.ambiguous.is_empty())
+            })
+    });
+    thin_text || thin_field
+}
+
 /// Codes that need nothing done (information only).
 const NOTHING_TO_DO: &[Code] = &[Code::CidUnused];
 
@@ -365,6 +388,17 @@ impl<'a> Repair<'a> {
             let field = self
                 .section(part)
                 .and_then(|hs| hs.iter().find(|h| Some(h.line) == d.line));
+            // Raw 8-bit bytes too few to tell their charset (RFC 6532 §3.2:
+            // they name none): any rewrite would pick one reading.
+            if d.code == Code::Raw8bitHeader
+                && let Some(h) = field
+                && h.raw_weighed
+                    .as_ref()
+                    .is_some_and(|w| !w.ambiguous.is_empty())
+            {
+                self.leave(d, TOO_LITTLE_EVIDENCE);
+                continue;
+            }
             if FIELD_CODES.contains(&d.code)
                 && let Some(h) = field
             {
@@ -426,10 +460,9 @@ impl<'a> Repair<'a> {
                 c if PART_CODES.contains(&c)
                     && part
                         .and_then(|p| self.parsed.part(p))
-                        .and_then(|p| p.charset_report.as_ref())
-                        .is_some_and(|r| !r.ambiguous.is_empty()) =>
+                        .is_some_and(thin_evidence) =>
                 {
-                    self.leave(d, "too little evidence: the bytes read about as well in several charsets, so the text is left as it is rather than guessed");
+                    self.leave(d, TOO_LITTLE_EVIDENCE);
                 }
                 c if PART_CODES.contains(&c) => {
                     match part

@@ -552,6 +552,245 @@ pub fn weigh_cjk(bytes: &[u8], preferred: Option<&'static Encoding>) -> Verdict 
         .map_or(Verdict::None, Verdict::Clear)
 }
 
+fn eight_bit_bytes(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b >= 0x80).count()
+}
+
+/// The evidence for reading `bytes` as `chosen`, in words: valid UTF-8, or
+/// how much of the reading is everyday text in that charset's language
+/// against the best reading of another family.
+#[must_use]
+pub fn evidence(bytes: &[u8], chosen: &'static Encoding) -> String {
+    let n = eight_bit_bytes(bytes);
+    if chosen == UTF_8 {
+        return format!(
+            "its {n} 8-bit bytes are valid UTF-8, which legacy text almost never is by chance"
+        );
+    }
+    let readings = cjk_readings(bytes);
+    let Some(own) = readings
+        .iter()
+        .find(|r| cjk_family(r.encoding) == cjk_family(chosen))
+    else {
+        return format!("{n} 8-bit bytes, which no CJK charset reads as everyday text");
+    };
+    let pct = |score: usize| score / 10;
+    match readings
+        .iter()
+        .find(|r| cjk_family(r.encoding) != cjk_family(chosen))
+    {
+        Some(other) => format!(
+            "{n} 8-bit bytes; {}% of the characters are everyday {} text, against {}% in {}",
+            pct(own.score),
+            chosen.name(),
+            pct(other.score),
+            other.encoding.name()
+        ),
+        None => format!(
+            "{n} 8-bit bytes; {}% of the characters are everyday {} text, and no other CJK charset decodes them",
+            pct(own.score),
+            chosen.name()
+        ),
+    }
+}
+
+/// How raw 8-bit header bytes, or the bytes of an RFC 2231 parameter, were
+/// read, and on what evidence.
+///
+/// Header fields are ASCII (RFC 5322 §2.2); raw UTF-8 is allowed only with
+/// SMTPUTF8 (RFC 6532 §3.2), and legacy text belongs in encoded words
+/// (RFC 2047 §5) or RFC 2231 §4 parameters, which name their charset. Bytes
+/// sent raw name none, so the charset is weighed like a body's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Weighed {
+    /// The charset the text was read with (the first reading when ambiguous).
+    pub charset: &'static str,
+    /// Why that charset, in words (see [`evidence`]).
+    pub evidence: String,
+    /// Too few bytes, and nothing else in the message to decide: these
+    /// readings are about as plausible as each other. A repair must not pick one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ambiguous: Vec<Alternative>,
+    /// The bytes alone were too few; the charset the rest of the message
+    /// uses decided ([`settle_by_message`]).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub settled_by_message: bool,
+}
+
+/// Reads raw 8-bit bytes that are not UTF-8 (RFC 6532 §3.2) and name no
+/// charset: a header field's value or a parameter's.
+///
+/// The rule, in order:
+/// 1. `hint`, the charset the rest of the message uses (the one its parts
+///    declare, else its header block's, when that was clear), when it
+///    decodes the bytes, unless the bytes alone are enough evidence
+///    ([`MIN_BYTES_CJK_TO_CJK`] 8-bit bytes, [`MIN_BYTES_SINGLE_TO_CJK`]
+///    over a single-byte hint) and another family's reading beats the
+///    hint's by [`OVERRULE_MARGIN`]: script consistency lets the message
+///    decide what a short field cannot, but not overrule a long one.
+/// 2. Otherwise the bytes alone, weighed by [`weigh_cjk`]: a clear reading,
+///    or every close reading when they are too few ([`Weighed::ambiguous`]).
+/// 3. Otherwise chardetng's guess.
+#[must_use]
+pub fn weigh_raw(bytes: &[u8], hint: Option<&'static Encoding>) -> (String, Weighed) {
+    let n = eight_bit_bytes(bytes);
+    let weighed = |charset: &'static Encoding, evidence: String| Weighed {
+        charset: charset.name(),
+        evidence,
+        ambiguous: Vec::new(),
+        settled_by_message: false,
+    };
+    if let Some(hint) = hint {
+        let (text, errors) = decode_with(hint, bytes);
+        if !errors {
+            let min = if hint.is_single_byte() {
+                MIN_BYTES_SINGLE_TO_CJK
+            } else {
+                MIN_BYTES_CJK_TO_CJK
+            };
+            let hint_score = score_reading(hint, &text);
+            match weigh_cjk(bytes, Some(hint)) {
+                Verdict::Clear(r)
+                    if cjk_family(r.encoding) != cjk_family(hint)
+                        && n >= min
+                        && r.score >= hint_score + OVERRULE_MARGIN =>
+                {
+                    let e = evidence(bytes, r.encoding);
+                    return (r.text, weighed(r.encoding, e));
+                }
+                Verdict::Thin(_) => {
+                    let mut w = weighed(
+                        hint,
+                        format!(
+                            "{n} 8-bit bytes are too few to tell alone; {} is the charset the rest of the message uses",
+                            hint.name()
+                        ),
+                    );
+                    w.settled_by_message = true;
+                    return (text, w);
+                }
+                _ => {
+                    let e = if cjk_family(hint).is_some() {
+                        format!("{}, as in the rest of the message", evidence(bytes, hint))
+                    } else {
+                        format!("{n} 8-bit bytes in the charset the rest of the message uses")
+                    };
+                    return (text, weighed(hint, e));
+                }
+            }
+        }
+    }
+    match weigh_cjk(bytes, None) {
+        Verdict::Clear(r) => {
+            let e = evidence(bytes, r.encoding);
+            (r.text, weighed(r.encoding, e))
+        }
+        Verdict::Thin(readings) => {
+            let ambiguous: Vec<Alternative> = readings.iter().map(Alternative::of).collect();
+            match readings.into_iter().next() {
+                Some(first) => {
+                    let mut w = weighed(
+                        first.encoding,
+                        format!("{n} 8-bit bytes are too few to tell which charset"),
+                    );
+                    w.ambiguous = ambiguous;
+                    (first.text, w)
+                }
+                None => {
+                    let (text, _) = decode_with(WINDOWS_1252, bytes);
+                    (text, weighed(WINDOWS_1252, String::new()))
+                }
+            }
+        }
+        Verdict::None => {
+            let detected = detect(bytes).encoding;
+            let (text, _) = decode_with(detected, bytes);
+            (
+                text,
+                weighed(
+                    detected,
+                    format!(
+                        "{n} 8-bit bytes; chardetng's guess (no CJK charset reads them as everyday text)"
+                    ),
+                ),
+            )
+        }
+    }
+}
+
+/// An RFC 2231 §4 extended value decoded under its label: the text, and what
+/// is wrong with the label, weighed as for a body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Labelled {
+    /// The text shown: the label's reading when it fits, else the better one.
+    pub text: String,
+    /// What is wrong with the label, if anything.
+    pub issue: Option<CharsetIssue>,
+    /// The charset the text was read with.
+    pub decoded_as: &'static str,
+    /// Why, when the label was overruled.
+    pub evidence: Option<String>,
+    /// Too few bytes to choose: every close reading. A repair must not pick one.
+    pub ambiguous: Vec<Alternative>,
+}
+
+/// Decodes bytes that name their charset (an RFC 2231 §4 `charset'lang'`
+/// value): the label's reading when it fits (RFC 2046 §4.1.2 checks as for a
+/// body: valid UTF-8 under a legacy label, another CJK family clearly better
+/// over enough bytes), else the weighed one. Bytes invalid in the label are
+/// weighed by [`weigh_cjk`] rather than given to the detector's guess, so a
+/// short name is reported as too little evidence.
+#[must_use]
+pub fn decode_labelled(bytes: &[u8], label: &str) -> Labelled {
+    let a = assess(bytes, Some(label));
+    let evidence_of =
+        |name: &'static str| Encoding::for_label(name.as_bytes()).map(|e| evidence(bytes, e));
+    match a.issue {
+        Some(CharsetIssue::DecodeErrors { .. }) => match weigh_cjk(bytes, None) {
+            Verdict::Clear(r) => Labelled {
+                issue: Some(CharsetIssue::DecodeErrors {
+                    actual: Some(r.encoding.name()),
+                }),
+                decoded_as: r.encoding.name(),
+                evidence: Some(evidence(bytes, r.encoding)),
+                text: r.text,
+                ambiguous: Vec::new(),
+            },
+            Verdict::Thin(readings) => Labelled {
+                ambiguous: readings.iter().map(Alternative::of).collect(),
+                issue: a.issue,
+                decoded_as: a.decoded_as,
+                evidence: None,
+                text: a.text,
+            },
+            Verdict::None => Labelled {
+                evidence: match &a.issue {
+                    Some(CharsetIssue::DecodeErrors { actual: Some(n) }) => evidence_of(n),
+                    _ => None,
+                },
+                issue: a.issue,
+                decoded_as: a.decoded_as,
+                text: a.text,
+                ambiguous: Vec::new(),
+            },
+        },
+        Some(CharsetIssue::Implausible { actual }) => Labelled {
+            evidence: evidence_of(actual),
+            issue: a.issue,
+            decoded_as: a.decoded_as,
+            text: a.text,
+            ambiguous: Vec::new(),
+        },
+        issue => Labelled {
+            text: a.text,
+            issue,
+            decoded_as: a.decoded_as,
+            evidence: None,
+            ambiguous: a.ambiguous,
+        },
+    }
+}
+
 /// What is wrong with a text part's charset, at the byte level.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
@@ -686,9 +925,16 @@ pub fn message_cjk_family(root: &crate::parse::Part) -> Option<&'static Encoding
     };
     for part in root.descendants() {
         for h in &part.headers {
-            add(h
-                .raw_charset
-                .and_then(|c| Encoding::for_label(c.as_bytes())));
+            // A field too short to tell is no evidence, nor one it settled.
+            let thin = h
+                .raw_weighed
+                .as_ref()
+                .is_some_and(|w| !w.ambiguous.is_empty() || w.settled_by_message);
+            if !thin {
+                add(h
+                    .raw_charset
+                    .and_then(|c| Encoding::for_label(c.as_bytes())));
+            }
             for w in crate::parse::rfc2047::decode_field(&h.raw, None).words {
                 if w.valid && !w.undecodable {
                     add(resolve_label(&w.charset));
@@ -708,15 +954,30 @@ pub fn message_cjk_family(root: &crate::parse::Part) -> Option<&'static Encoding
 }
 
 /// Settles text parts whose bytes were too few to choose a charset
-/// ([`CharsetReport::ambiguous`]) by the family the rest of the message uses
+/// ([`CharsetReport::ambiguous`]), and header fields whose raw 8-bit bytes
+/// were ([`Weighed::ambiguous`]), by the family the rest of the message uses
 /// ([`message_cjk_family`]), when that family is one of the readings: the
-/// part's text becomes that reading and the report says why.
+/// text becomes that reading and the report says why.
+///
+/// The rule (script consistency): one sender's software wrote the whole
+/// message in one charset, so when a part or a field is thin evidence alone
+/// (a few 8-bit bytes that read about as well as GBK, EUC-KR and Big5) but
+/// the rest of the message clearly names or reads as one CJK family (encoded
+/// words' charsets, RFC 2047 §5; its parts' declared or clearly read
+/// charsets, RFC 2046 §4.1.2; other raw fields read clearly), that family
+/// decides. Thin parts and fields are not evidence for each other, and a
+/// message that uses two families decides nothing.
 pub fn settle_by_message(root: &mut crate::parse::Part) {
     // Nearly every message has nothing to settle: look no further then.
     let unsettled = root.descendants().any(|p| {
         p.charset_report
             .as_ref()
             .is_some_and(|r| !r.ambiguous.is_empty())
+            || p.headers.iter().any(|h| {
+                h.raw_weighed
+                    .as_ref()
+                    .is_some_and(|w| !w.ambiguous.is_empty())
+            })
     });
     if !unsettled {
         return;
@@ -726,6 +987,26 @@ pub fn settle_by_message(root: &mut crate::parse::Part) {
     };
     let mut stack = vec![root];
     while let Some(part) = stack.pop() {
+        for h in &mut part.headers {
+            let matches = h.raw_weighed.as_ref().is_some_and(|w| {
+                w.ambiguous.iter().any(|a| {
+                    Encoding::for_label(a.charset.as_bytes()).and_then(cjk_family)
+                        == cjk_family(family)
+                })
+            });
+            if matches {
+                let decoded = crate::parse::rfc2047::decode_field(&h.raw, Some(family));
+                if decoded
+                    .raw_weighed
+                    .as_ref()
+                    .is_some_and(|w| w.settled_by_message)
+                {
+                    h.value = decoded.value;
+                    h.raw_charset = decoded.raw_charset;
+                    h.raw_weighed = decoded.raw_weighed;
+                }
+            }
+        }
         if let Some(report) = part.charset_report.as_mut()
             && let Some(chosen) = report
                 .ambiguous

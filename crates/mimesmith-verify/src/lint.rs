@@ -36,7 +36,7 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use crate::charset::{self, repair_mojibake};
+use crate::charset::{self, CharsetIssue, repair_mojibake};
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::parse::params::{ParamForm, param_forms};
 use crate::parse::rfc2047::{self, MAX_ENCODED_WORD};
@@ -410,14 +410,44 @@ fn header_rules(h: &Header, part: Option<&str>, out: &mut Vec<Diagnostic>) {
             } else {
                 "encode it as RFC 2047 encoded words"
             };
-            out.push(at(Diagnostic::new(
-                Code::Raw8bitHeader,
-                format!(
-                    "{} holds raw 8-bit bytes in {detected}, which readers show as garbage",
-                    h.name
-                ),
-            )
-            .with_suggestion(format!("{how}; it reads as {:?}", h.value))));
+            let d = match &h.raw_weighed {
+                Some(w) if !w.ambiguous.is_empty() => {
+                    let readings: Vec<String> = w
+                        .ambiguous
+                        .iter()
+                        .map(|a| format!("{:?} in {}", a.text, a.charset))
+                        .collect();
+                    Diagnostic::new(
+                        Code::Raw8bitHeader,
+                        format!(
+                            "{} holds raw 8-bit bytes, which readers show as garbage; {}: it reads as {}",
+                            h.name,
+                            w.evidence,
+                            readings.join(", or ")
+                        ),
+                    )
+                    .with_suggestion(format!(
+                        "{how} in the charset it was written in; fix leaves it as it is rather than guess"
+                    ))
+                }
+                Some(w) => Diagnostic::new(
+                    Code::Raw8bitHeader,
+                    format!(
+                        "{} holds raw 8-bit bytes in {detected}, which readers show as garbage ({})",
+                        h.name, w.evidence
+                    ),
+                )
+                .with_suggestion(format!("{how}; it reads as {:?}", h.value)),
+                None => Diagnostic::new(
+                    Code::Raw8bitHeader,
+                    format!(
+                        "{} holds raw 8-bit bytes in {detected}, which readers show as garbage",
+                        h.name
+                    ),
+                )
+                .with_suggestion(format!("{how}; it reads as {:?}", h.value)),
+            };
+            out.push(at(d));
         }
     }
     if !is_param_field(&h.name) {
@@ -646,6 +676,7 @@ fn filename_rules(part: &Part, out: &mut Vec<Diagnostic>) {
             .with_suggestion("add filename*=UTF-8''… (RFC 2231) and keep the encoded word as name= for Outlook"),
         );
     }
+    labelled_param_rules(part, path, out);
     let Some(filename) = &part.filename else {
         return;
     };
@@ -700,6 +731,69 @@ fn filename_rules(part: &Part, out: &mut Vec<Diagnostic>) {
         .at(path, line)
         .with_suggestion("write filename*=UTF-8''… (RFC 2231) and an RFC 2047 name=");
         out.push(d.with_severity(Severity::Warning));
+    }
+}
+
+/// RFC 2231 §4 `filename*` / `name*` values whose bytes are not in the
+/// charset they name (RFC 2046 §4.1.2 checks, weighed as for a body): the
+/// reading in the charset they are in, and its evidence; too few bytes are
+/// said to be too few.
+fn labelled_param_rules(part: &Part, path: Option<&str>, out: &mut Vec<Diagnostic>) {
+    for (field, name) in [
+        ("content-disposition", "filename"),
+        ("content-type", "name"),
+    ] {
+        let Some(h) = part.header(field) else {
+            continue;
+        };
+        let Some(l) = crate::parse::params::labelled_param(&h.raw, name) else {
+            continue;
+        };
+        let Some(issue) = &l.reading.issue else {
+            continue;
+        };
+        let label = &l.label;
+        let d = if l.reading.ambiguous.is_empty() {
+            let actual = l.reading.decoded_as;
+            let why = match issue {
+                CharsetIssue::DecodeErrors { actual: None } => {
+                    format!(
+                        "the {name}* parameter is not valid {label} and no other charset decodes it"
+                    )
+                }
+                CharsetIssue::Superset { actual } => {
+                    format!(
+                        "the {name}* parameter is labelled {label} but uses characters only {actual} has"
+                    )
+                }
+                _ => format!(
+                    "the {name}* parameter is labelled {label} but its bytes are {actual}{}: it reads as {:?}",
+                    l.reading
+                        .evidence
+                        .as_ref()
+                        .map_or_else(String::new, |e| format!(" ({e})")),
+                    l.reading.text
+                ),
+            };
+            Diagnostic::new(Code::CharsetMismatch, why)
+                .with_suggestion(format!("write {name}*=UTF-8''… (RFC 2231 §4)"))
+        } else {
+            let readings: Vec<String> = l
+                .reading
+                .ambiguous
+                .iter()
+                .map(|a| format!("{:?} in {}", a.text, a.charset))
+                .collect();
+            Diagnostic::new(
+                Code::CharsetMismatch,
+                format!(
+                    "the {name}* parameter is not valid {label}; too few bytes to tell which charset: it reads as {}",
+                    readings.join(", or ")
+                ),
+            )
+            .with_suggestion("label it with the charset it was written in; fix leaves it as it is rather than guess")
+        };
+        out.push(d.at(path, Some(h.line)));
     }
 }
 

@@ -219,6 +219,10 @@ pub struct Header {
     /// not UTF-8 (RFC 6532): the message's body charset when it fits, else a
     /// detected one.
     pub raw_charset: Option<&'static str>,
+    /// How `raw_charset` was chosen and on what evidence
+    /// ([`crate::charset::weigh_raw`]); the readings when too few bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub raw_weighed: Option<crate::charset::Weighed>,
     /// 1-based line of the field name in the raw message (for fields inside a
     /// transfer-encoded embedded message: the first line of its body).
     pub line: usize,

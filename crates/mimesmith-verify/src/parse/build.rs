@@ -253,7 +253,13 @@ fn header_block_hint(
     }
     match declared {
         Some(enc) if !enc.decode_without_bom_handling(block).1 => Some(enc),
-        _ => Some(charset::detect(block).encoding),
+        // Only a clear reading of the whole block is evidence for its fields;
+        // too few bytes leave each field to be weighed, and found thin.
+        _ => match charset::weigh_cjk(block, None) {
+            charset::Verdict::Clear(r) => Some(r.encoding),
+            charset::Verdict::Thin(_) => None,
+            charset::Verdict::None => Some(charset::detect(block).encoding),
+        },
     }
 }
 
@@ -832,6 +838,7 @@ impl Builder {
                 raw: field.to_vec(),
                 value: decoded.value,
                 raw_charset: decoded.raw_charset,
+                raw_weighed: decoded.raw_weighed,
                 line,
                 offset,
             });

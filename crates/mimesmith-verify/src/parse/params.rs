@@ -272,12 +272,66 @@ pub fn decode_param(raw: &[u8], name: &str, hint: Option<&'static Encoding>) -> 
     Some(rfc2047::decode_field(&plain.value, hint).value)
 }
 
-/// Charset-decodes RFC 2231 bytes: with the given charset when known,
+/// An RFC 2231 §4 extended value with its charset label, weighed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelledParam {
+    /// The label as written.
+    pub label: String,
+    /// The bytes' reading under the label, or the better one.
+    pub reading: charset::Labelled,
+}
+
+/// The RFC 2231 extended value (`name*` or `name*0*`…) of parameter `name`,
+/// its sections joined as bytes (RFC 2231 §3), when it names a charset this
+/// crate knows and holds 8-bit bytes.
+#[must_use]
+pub fn labelled_param(raw: &[u8], name: &str) -> Option<LabelledParam> {
+    let params: Vec<RawParam> = split_params(raw)
+        .into_iter()
+        .filter(|p| p.name == name)
+        .collect();
+    let (label, bytes) = if let Some(p) = params.iter().find(|p| p.extended && p.section.is_none())
+    {
+        let (charset, rest) = split_charset(&p.value);
+        (charset?, percent_decode(rest))
+    } else {
+        let mut sections: Vec<&RawParam> = params.iter().filter(|p| p.section.is_some()).collect();
+        sections.sort_by_key(|p| p.section);
+        sections.dedup_by_key(|p| p.section);
+        let first = sections.first().filter(|p| p.extended)?;
+        let (charset, _) = split_charset(&first.value);
+        let mut bytes = Vec::new();
+        for (index, p) in sections.iter().enumerate() {
+            let value = if index == 0 {
+                split_charset(&p.value).1
+            } else {
+                &p.value[..]
+            };
+            if p.extended {
+                bytes.extend(percent_decode(value));
+            } else {
+                bytes.extend_from_slice(value);
+            }
+        }
+        (charset?, bytes)
+    };
+    if !bytes.iter().any(|&b| b >= 0x80) || charset::decode_declared(b"", &label).is_none() {
+        return None;
+    }
+    let reading = charset::decode_labelled(&bytes, &label);
+    Some(LabelledParam { label, reading })
+}
+
+/// Charset-decodes RFC 2231 bytes: with the given charset when known and it
+/// fits the bytes, else the charset that does ([`charset::decode_labelled`]);
 /// otherwise as raw header bytes.
 fn decode_bytes(bytes: &[u8], charset: Option<&str>, hint: Option<&'static Encoding>) -> String {
-    charset
-        .and_then(|cs| charset::decode_declared(bytes, cs))
-        .map_or_else(|| rfc2047::decode_raw(bytes, hint).0, |(text, _)| text)
+    match charset {
+        Some(cs) if charset::decode_declared(b"", cs).is_some() => {
+            charset::decode_labelled(bytes, cs).text
+        }
+        _ => rfc2047::decode_raw(bytes, hint).0,
+    }
 }
 
 #[cfg(test)]

@@ -58,6 +58,8 @@ pub struct DecodedField {
     /// The charset raw 8-bit bytes were decoded with, when there were raw
     /// 8-bit bytes that are not UTF-8.
     pub raw_charset: Option<&'static str>,
+    /// How the raw 8-bit bytes' charset was chosen, and on what evidence.
+    pub raw_weighed: Option<charset::Weighed>,
     /// Every encoded word, in order.
     pub words: Vec<EncodedWord>,
 }
@@ -134,24 +136,18 @@ fn decode_charset(bytes: &[u8], label: &str) -> Option<(String, bool)> {
 }
 
 /// Raw (not encoded-word) header bytes to text: UTF-8 when valid (RFC 6532
-/// §3.2), otherwise the hint charset when it decodes cleanly, otherwise the
-/// detected one. Returns the text and the charset used for 8-bit bytes.
+/// §3.2), otherwise weighed by [`charset::weigh_raw`] with the hint charset
+/// (the rest of the message's) as evidence. Returns the text, the charset
+/// used for 8-bit bytes, and how it was chosen.
 pub(crate) fn decode_raw(
     bytes: &[u8],
     hint: Option<&'static Encoding>,
-) -> (String, Option<&'static str>) {
+) -> (String, Option<&'static str>, Option<charset::Weighed>) {
     if let Ok(s) = std::str::from_utf8(bytes) {
-        return (s.to_owned(), None);
+        return (s.to_owned(), None, None);
     }
-    if let Some(hint) = hint {
-        let (text, _, errors) = hint.decode(bytes);
-        if !errors {
-            return (text.into_owned(), Some(hint.name()));
-        }
-    }
-    let detected = charset::detect(bytes);
-    let (text, _, _) = detected.encoding.decode(bytes);
-    (text.into_owned(), Some(detected.encoding.name()))
+    let (text, weighed) = charset::weigh_raw(bytes, hint);
+    (text, Some(weighed.charset), Some(weighed))
 }
 
 /// A piece of the field body between encoded words, or a run of encoded words
@@ -284,10 +280,30 @@ pub fn decode_field(raw: &[u8], hint: Option<&'static Encoding>) -> DecodedField
     }
     let mut value = String::new();
     let mut raw_charset = None;
+    let mut raw_weighed: Option<charset::Weighed> = None;
+    // The raw pieces of one field are weighed together: they are one text.
+    let raw_bytes: Vec<u8> = pieces
+        .iter()
+        .filter_map(|p| match p {
+            Piece::Text(b) => Some(b.as_slice()),
+            Piece::Words { .. } => None,
+        })
+        .flat_map(|b| b.iter().copied().chain(std::iter::once(b' ')))
+        .collect();
+    let field_hint = if std::str::from_utf8(&raw_bytes).is_err() {
+        let (_, _, w) = decode_raw(&raw_bytes, hint);
+        raw_weighed = w;
+        raw_weighed
+            .as_ref()
+            .and_then(|w| Encoding::for_label(w.charset.as_bytes()))
+            .or(hint)
+    } else {
+        hint
+    };
     for piece in pieces {
         match piece {
             Piece::Text(bytes) => {
-                let (s, used) = decode_raw(&bytes, hint);
+                let (s, used, _) = decode_raw(&bytes, field_hint);
                 raw_charset = raw_charset.or(used);
                 value.push_str(&s);
             }
@@ -325,6 +341,7 @@ pub fn decode_field(raw: &[u8], hint: Option<&'static Encoding>) -> DecodedField
     DecodedField {
         value,
         raw_charset,
+        raw_weighed,
         words,
     }
 }
