@@ -21,6 +21,12 @@ pub(crate) fn is_token(s: &str) -> bool {
 /// would push its line past RFC 5322 §2.1.1's 998 octets.
 pub(crate) const MAX_NAME: usize = 127;
 
+/// The longest `type/subtype`: it is one token that cannot be folded, so
+/// with the `;` after it it must fit on a folded line of its own, a space
+/// and at most 77 more characters (RFC 5322 §2.1.1's 78; a builder_api
+/// find: a 115-character subtype made a 122-character line).
+pub(crate) const MAX_ESSENCE: usize = 76;
+
 /// A type, subtype or parameter name: a token (RFC 2045 §5.1) of at most
 /// [`MAX_NAME`] characters (RFC 6838 §4.2).
 pub(crate) fn is_name(s: &str) -> bool {
@@ -72,6 +78,12 @@ impl ContentType {
     /// # Errors
     /// [`Error::InvalidContentType`] when either is not a token.
     pub fn new(main: &str, sub: &str) -> Result<Self> {
+        if main.len() + 1 + sub.len() > MAX_ESSENCE {
+            return Err(Error::InvalidContentType {
+                input: format!("{main}/{sub}"),
+                reason: "type/subtype longer than 76 characters cannot be written within 78-character lines (RFC 5322 §2.1.1)",
+            });
+        }
         if !is_name(main) || !is_name(sub) {
             return Err(Error::InvalidContentType {
                 input: format!("{main}/{sub}"),
@@ -311,7 +323,8 @@ mod tests {
     fn names_are_at_most_127_characters() {
         let at = "a".repeat(MAX_NAME);
         let over = "a".repeat(MAX_NAME + 1);
-        assert!(ContentType::new(&at, &at).is_ok());
+        assert!(ContentType::new(&"a".repeat(37), &"b".repeat(38)).is_ok());
+        assert!(ContentType::new(&"a".repeat(38), &"b".repeat(38)).is_err());
         assert!(ContentType::new(&over, "plain").is_err());
         assert!(ContentType::new("text", &over).is_err());
         assert!(ContentType::parse(&format!("text/{over}")).is_err());
